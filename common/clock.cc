@@ -1,0 +1,10 @@
+#include "common/clock.h"
+
+namespace sb {
+
+const Clock& SystemClock::Get() {
+  static const SystemClock kClock;
+  return kClock;
+}
+
+}  // namespace sb

@@ -1,0 +1,70 @@
+// ErrorReason: a precise reason attached to an absl::Status as a payload. Leaf components
+// say *what* went wrong with a canonical code plus a reason; only gateway/s3_errors maps
+// reasons to S3 error codes and HTTP statuses.
+#pragma once
+
+#include <string_view>
+
+#include "absl/status/status.h"
+
+namespace sb {
+
+enum class ErrorReason {
+  kNone = 0,
+  kNoSuchBucket,
+  kNoSuchKey,
+  kNoSuchUpload,
+  kNoSuchVersion,
+  kBucketNotEmpty,
+  kBucketAlreadyOwnedByYou,
+  kBucketAlreadyExists,
+  kInvalidBucketName,
+  kInvalidPart,
+  kInvalidPartOrder,
+  kEntityTooSmall,
+  kEntityTooLarge,
+  kBadDigest,
+  kInvalidDigest,
+  kIncompleteBody,
+  kInvalidRange,
+  kPreconditionFailed,
+  kNotModified,
+  kMalformedXml,
+  kInvalidArgument,
+  kInvalidRequest,
+  kAccessDenied,
+  kInvalidAccessKeyId,
+  kSignatureDoesNotMatch,
+  kRequestTimeTooSkewed,
+  kAuthorizationHeaderMalformed,
+  kExpiredToken,
+  kMissingSecurityHeader,
+  kXAmzContentSha256Mismatch,
+  kMissingContentLength,
+  kMethodNotAllowed,
+  kNotImplemented,
+  kKeyTooLong,
+  kMetadataTooLarge,
+  kInvalidStorageClass,
+  kSlowDown,
+  kQuorumLost,
+  kDataCorrupted,
+  kInvalidObjectState,
+  kTooManyParts,
+  kInvalidEncoding,
+  kInvalidCopySource,
+};
+
+// Returns `status` with `reason` attached (no-op for OK).
+absl::Status WithReason(absl::Status status, ErrorReason reason);
+
+// Builds a status of `code` with `message` and `reason` attached.
+absl::Status MakeError(absl::StatusCode code, ErrorReason reason, std::string_view message);
+
+// Returns the reason attached to `status`, or kNone.
+ErrorReason GetReason(const absl::Status& status);
+
+// Stable name of a reason ("NoSuchKey"), used in logs and tests.
+std::string_view ReasonName(ErrorReason reason);
+
+}  // namespace sb

@@ -1,0 +1,85 @@
+// DataPlane: stores object bytes as Reed-Solomon coded shards on a set of local drives.
+// Owns the drives; objects are addressed by an opaque DataRef that the caller keeps in
+// metadata. Writers stream (bounded memory: a few stripes); readers serve byte ranges.
+// Thread-safe: any number of writers and readers may run concurrently.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace sb::erasure {
+
+struct DataPlaneOptions {
+  // Drive folders (each becomes one shard position). 1..16 drives.
+  std::vector<std::string> drive_paths;
+  // Parity shards M; -1 picks a default from the drive count (4 drives -> 2).
+  int parity = -1;
+  // Bytes of object data per stripe (split into K data blocks of block_size / K).
+  uint32_t block_size = 1 << 20;
+};
+
+// Where an object's bytes live. Serialize() output is what metadata stores; it is
+// self-contained (no lookup into DataPlane state is needed to read it back).
+struct DataRef {
+  std::string data_id;  // unique, also the shard file name stem
+  uint64_t size = 0;    // object bytes
+  uint32_t block_size = 0;
+  uint32_t data_shards = 0;
+  uint32_t parity_shards = 0;
+  uint32_t set_index = 0;
+
+  std::string Serialize() const;
+  // Returns InvalidArgument if `bytes` is not a serialized DataRef.
+  static absl::StatusOr<DataRef> Parse(std::string_view bytes);
+};
+
+// Streams one object into shards. Not thread-safe (one writer per request).
+class ObjectWriter {
+ public:
+  virtual ~ObjectWriter() = default;
+  // Appends bytes; encodes and writes each full stripe as it fills.
+  virtual absl::Status Write(std::string_view data) = 0;
+  // Flushes the last partial stripe, makes every shard durable (fdatasync) and returns
+  // the reference. Fails with Unavailable (reason kQuorumLost) if fewer than the write
+  // quorum of shards could be made durable; nothing is left behind in that case.
+  virtual absl::StatusOr<DataRef> Finish() = 0;
+  // Removes whatever was written. Called (or implied by destruction without Finish).
+  virtual void Abort() = 0;
+};
+
+// Receives object bytes in order; returning an error stops the read.
+using ByteSink = std::function<absl::Status(std::string_view)>;
+
+class DataPlane {
+ public:
+  virtual ~DataPlane() = default;
+
+  // Opens (formatting empty drives on first use) the drives in `options`.
+  // Fails with FailedPrecondition if a drive belongs to another deployment or slot.
+  static absl::StatusOr<std::unique_ptr<DataPlane>> Open(const DataPlaneOptions& options);
+
+  virtual absl::StatusOr<std::unique_ptr<ObjectWriter>> NewWriter() = 0;
+
+  // Streams bytes [offset, offset+length) of the object to `sink`, verifying every block
+  // checksum and reconstructing from parity when shards are missing or corrupt.
+  // DataLoss (reason kDataCorrupted) if fewer than K good shards remain for a stripe.
+  virtual absl::Status Read(const DataRef& ref, uint64_t offset, uint64_t length,
+                            const ByteSink& sink) = 0;
+
+  // Removes the object's shards. Missing shards are not an error.
+  virtual absl::Status Delete(const DataRef& ref) = 0;
+
+  // Number of drives and the K+M layout new objects get.
+  virtual uint32_t DataShards() const = 0;
+  virtual uint32_t ParityShards() const = 0;
+  virtual uint32_t DriveCount() const = 0;
+};
+
+}  // namespace sb::erasure
