@@ -14,6 +14,10 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 
+namespace sb {
+class Clock;
+}  // namespace sb
+
 namespace sb::erasure {
 
 struct DataPlaneOptions {
@@ -23,6 +27,16 @@ struct DataPlaneOptions {
   int parity = -1;
   // Bytes of object data per stripe (split into K data blocks of block_size / K).
   uint32_t block_size = 1 << 20;
+  // Time source for data ids (time-ordered so orphans can be swept by age). Not owned;
+  // must outlive the plane. nullptr means SystemClock::Get().
+  const Clock* clock = nullptr;
+};
+
+// Counters since Open(); monotonically increasing.
+struct DataPlaneStats {
+  uint64_t bitrot_detected = 0;        // blocks or shard headers that failed verification
+  uint64_t shard_errors = 0;           // shards missing, unreadable or truncated on read
+  uint64_t stripes_reconstructed = 0;  // stripes whose requested bytes were rebuilt from parity
 };
 
 // Where an object's bytes live. Serialize() output is what metadata stores; it is
@@ -80,6 +94,10 @@ class DataPlane {
   virtual uint32_t DataShards() const = 0;
   virtual uint32_t ParityShards() const = 0;
   virtual uint32_t DriveCount() const = 0;
+
+  // Read-path health counters. Implementations without counters return zeros.
+  virtual DataPlaneStats Stats() const { return {}; }
+  uint64_t BitrotDetected() const { return Stats().bitrot_detected; }
 };
 
 }  // namespace sb::erasure
