@@ -1,0 +1,83 @@
+// Non-S3 endpoints under /_strongbox/: health probes and the admin API.
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+
+#include "absl/strings/str_cat.h"
+#include "common/error_reason.h"
+#include "common/status_macros.h"
+#include "gateway/handlers/handlers.h"
+
+namespace sb::gateway {
+namespace {
+
+absl::Status AdminInfo(RequestContext& ctx, Services& s) {
+  boost::json::object info;
+  info["version"] = s.info.version;
+  info["uptime_seconds"] = absl::ToInt64Seconds(s.clock.Now() - s.info.started);
+  boost::json::array drives;
+  for (const auto& d : s.info.drives) drives.push_back(boost::json::object{{"path", d},
+                                                                           {"state", "ok"}});
+  info["drives"] = std::move(drives);
+  info["data_shards"] = s.data.DataShards();
+  info["parity_shards"] = s.data.ParityShards();
+  SB_ASSIGN_OR_RETURN(auto buckets, s.meta.ListBuckets());
+  info["buckets"] = buckets.size();
+  info["region"] = s.region;
+  return ctx.Respond(200, {}, boost::json::serialize(info), "application/json");
+}
+
+absl::Status Health(RequestContext& ctx, Services& s, bool ready) {
+  if (ready) {
+    // Ready: the metadata store answers. Drive quorum is checked on each write.
+    SB_RETURN_IF_ERROR(s.meta.ListBuckets().status());
+  }
+  return ctx.Respond(200, {}, "OK\n", "text/plain");
+}
+
+}  // namespace
+
+absl::Status HandleAdminOperation(RequestContext& ctx, Services& s) {
+  switch (ctx.req.op) {
+    case Operation::kAdminInfo: return AdminInfo(ctx, s);
+    case Operation::kHealthLive: return Health(ctx, s, false);
+    case Operation::kHealthReady: return Health(ctx, s, true);
+    default: return absl::InternalError("not an admin operation");
+  }
+}
+
+absl::Status Dispatch(RequestContext& ctx, Services& s) {
+  switch (ctx.req.op) {
+    case Operation::kListBuckets:
+    case Operation::kCreateBucket:
+    case Operation::kHeadBucket:
+    case Operation::kDeleteBucket:
+    case Operation::kGetBucketLocation:
+    case Operation::kGetBucketVersioning:
+    case Operation::kDeleteObjects: return HandleBucketOperation(ctx, s);
+    case Operation::kListObjects:
+    case Operation::kListObjectsV2: return HandleListOperation(ctx, s);
+    case Operation::kPutObject:
+    case Operation::kGetObject:
+    case Operation::kHeadObject:
+    case Operation::kDeleteObject:
+    case Operation::kCopyObject: return HandleObjectOperation(ctx, s);
+    case Operation::kCreateMultipartUpload:
+    case Operation::kUploadPart:
+    case Operation::kUploadPartCopy:
+    case Operation::kCompleteMultipartUpload:
+    case Operation::kAbortMultipartUpload:
+    case Operation::kListParts:
+    case Operation::kListMultipartUploads: return HandleMultipartOperation(ctx, s);
+    case Operation::kAdminInfo:
+    case Operation::kHealthLive:
+    case Operation::kHealthReady: return HandleAdminOperation(ctx, s);
+    case Operation::kNotImplemented:
+      return MakeError(absl::StatusCode::kUnimplemented, ErrorReason::kNotImplemented,
+                       "not implemented");
+    case Operation::kUnknown: break;
+  }
+  return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kMethodNotAllowed,
+                   "The specified method is not allowed against this resource.");
+}
+
+}  // namespace sb::gateway

@@ -1,0 +1,138 @@
+// Bucket-level operations: ListBuckets, CreateBucket, HeadBucket, DeleteBucket,
+// GetBucketLocation, GetBucketVersioning and DeleteObjects.
+#include "absl/strings/str_cat.h"
+#include "common/error_reason.h"
+#include "common/status_macros.h"
+#include "gateway/handlers/handler_util.h"
+#include "gateway/handlers/handlers.h"
+#include "gateway/internal/md5.h"
+#include "gateway/s3_errors.h"
+#include "gateway/xml/bucket_xml.h"
+#include "gateway/xml/object_xml.h"
+#include "gateway/xml/request_xml.h"
+
+namespace sb::gateway {
+namespace {
+
+// S3 bucket naming rules (general purpose buckets).
+bool ValidBucketName(std::string_view name) {
+  if (name.size() < 3 || name.size() > 63) return false;
+  auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
+  if (!alnum(name.front()) || !alnum(name.back())) return false;
+  bool all_digits_or_dots = true;
+  int dots = 0;
+  for (size_t i = 0; i < name.size(); ++i) {
+    char c = name[i];
+    if (!alnum(c) && c != '.' && c != '-') return false;
+    if (c == '.') {
+      ++dots;
+      if (name[i - 1] == '.' || name[i - 1] == '-' || name[i + 1] == '-') return false;
+    }
+    if (c != '.' && !(c >= '0' && c <= '9')) all_digits_or_dots = false;
+  }
+  if (all_digits_or_dots && dots == 3) return false;  // looks like an IPv4 address
+  if (name.starts_with("xn--") || name.starts_with("sthree-")) return false;
+  if (name.ends_with("-s3alias") || name.ends_with("--ol-s3")) return false;
+  return true;
+}
+
+absl::Status ListBuckets(RequestContext& ctx, Services& s) {
+  SB_ASSIGN_OR_RETURN(auto buckets, s.meta.ListBuckets());
+  std::vector<metadata::BucketRecord> mine;
+  for (auto& b : buckets) {
+    if (ctx.auth.principal.is_root || b.owner() == ctx.auth.principal.user) {
+      mine.push_back(std::move(b));
+    }
+  }
+  return ctx.Respond(200, {}, xml::ListAllMyBucketsXml(ctx.auth.principal.user, mine));
+}
+
+absl::Status CreateBucket(RequestContext& ctx, Services& s) {
+  if (!ValidBucketName(ctx.req.bucket)) {
+    return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kInvalidBucketName,
+                     "The specified bucket is not valid.");
+  }
+  SB_ASSIGN_OR_RETURN(std::string body, ReadSmallBody(ctx, xml::kMaxRequestXmlBytes));
+  SB_ASSIGN_OR_RETURN(std::string location, xml::ParseCreateBucketConfiguration(body));
+  if (!location.empty() && location != s.region) {
+    return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kInvalidArgument,
+                     absl::StrCat("The specified location-constraint is not valid: ", location));
+  }
+  metadata::BucketRecord bucket;
+  bucket.set_name(ctx.req.bucket);
+  bucket.set_created_unix_nanos(absl::ToUnixNanos(s.clock.Now()));
+  bucket.set_owner(ctx.auth.principal.user);
+  bucket.set_region(s.region);
+  SB_RETURN_IF_ERROR(s.meta.CreateBucket(bucket));
+  return ctx.Respond(200, {{"Location", absl::StrCat("/", ctx.req.bucket)}}, "");
+}
+
+absl::Status HeadBucket(RequestContext& ctx, Services& s) {
+  SB_RETURN_IF_ERROR(s.meta.GetBucket(ctx.req.bucket).status());
+  return ctx.Respond(200, {{"x-amz-bucket-region", s.region}}, "");
+}
+
+absl::Status DeleteBucket(RequestContext& ctx, Services& s) {
+  SB_RETURN_IF_ERROR(s.meta.DeleteBucket(ctx.req.bucket));
+  return ctx.Respond(204, {}, "");
+}
+
+absl::Status GetBucketLocation(RequestContext& ctx, Services& s) {
+  SB_ASSIGN_OR_RETURN(auto bucket, s.meta.GetBucket(ctx.req.bucket));
+  return ctx.Respond(200, {}, xml::LocationConstraintXml(bucket.region()));
+}
+
+absl::Status GetBucketVersioning(RequestContext& ctx, Services& s) {
+  SB_RETURN_IF_ERROR(s.meta.GetBucket(ctx.req.bucket).status());
+  // Versioning has never been enabled on any bucket (it is not supported yet), which S3
+  // reports as a configuration without a Status element.
+  return ctx.Respond(200, {},
+                     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<VersioningConfiguration "
+                     "xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"/>");
+}
+
+absl::Status DeleteObjects(RequestContext& ctx, Services& s) {
+  SB_RETURN_IF_ERROR(s.meta.GetBucket(ctx.req.bucket).status());
+  SB_ASSIGN_OR_RETURN(std::string body, ReadSmallBody(ctx, xml::kMaxRequestXmlBytes));
+  SB_ASSIGN_OR_RETURN(WriteChecks checks, WriteChecksFromRequest(ctx));
+  if (checks.content_md5) {
+    internal::Md5 md5;
+    md5.Update(body);
+    if (md5.FinishRaw() != *checks.content_md5) {
+      return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kBadDigest,
+                       "The Content-MD5 you specified did not match what we received.");
+    }
+  }
+  SB_ASSIGN_OR_RETURN(xml::DeleteObjectsRequest request, xml::ParseDeleteObjects(body));
+  std::vector<xml::DeletedEntry> deleted;
+  std::vector<xml::DeleteErrorEntry> errors;
+  for (const auto& obj : request.objects) {
+    absl::Status st = obj.version_id.empty() || obj.version_id == "null"
+                          ? s.objects.DeleteObject(ctx.req.bucket, obj.key)
+                          : absl::OkStatus();  // unknown versions: nothing to delete
+    if (st.ok()) {
+      deleted.push_back({obj.key, obj.version_id, false, ""});
+    } else {
+      S3Error err = MapStatus(st);
+      errors.push_back({obj.key, obj.version_id, std::string(err.code), err.message});
+    }
+  }
+  return ctx.Respond(200, {}, xml::DeleteResultXml(deleted, errors, request.quiet));
+}
+
+}  // namespace
+
+absl::Status HandleBucketOperation(RequestContext& ctx, Services& s) {
+  switch (ctx.req.op) {
+    case Operation::kListBuckets: return ListBuckets(ctx, s);
+    case Operation::kCreateBucket: return CreateBucket(ctx, s);
+    case Operation::kHeadBucket: return HeadBucket(ctx, s);
+    case Operation::kDeleteBucket: return DeleteBucket(ctx, s);
+    case Operation::kGetBucketLocation: return GetBucketLocation(ctx, s);
+    case Operation::kGetBucketVersioning: return GetBucketVersioning(ctx, s);
+    case Operation::kDeleteObjects: return DeleteObjects(ctx, s);
+    default: return absl::InternalError("not a bucket operation");
+  }
+}
+
+}  // namespace sb::gateway

@@ -1,0 +1,200 @@
+#include "gateway/handlers/handler_util.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "common/absl_compat.h"
+#include "common/error_reason.h"
+#include "common/status_macros.h"
+
+namespace sb::gateway {
+namespace {
+
+constexpr size_t kMaxUserMetadataBytes = 2048;  // S3: 2 KB of user-defined metadata
+
+absl::Status Invalid(ErrorReason reason, std::string message) {
+  return MakeError(absl::StatusCode::kInvalidArgument, reason, message);
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> ReadSmallBody(RequestContext& ctx, size_t limit) {
+  std::string out;
+  char buf[16384];
+  for (;;) {
+    SB_ASSIGN_OR_RETURN(size_t n, ctx.body().Read(buf, sizeof(buf)));
+    if (n == 0) break;
+    if (out.size() + n > limit) {
+      return Invalid(ErrorReason::kMalformedXml, "request body is too large");
+    }
+    out.append(buf, n);
+  }
+  return out;
+}
+
+std::string FormatHttpDate(absl::Time t) {
+  return absl::FormatTime("%a, %d %b %Y %H:%M:%S GMT", t, absl::UTCTimeZone());
+}
+
+std::optional<absl::Time> ParseHttpDate(std::string_view s) {
+  static constexpr const char* kFormats[] = {"%a, %d %b %Y %H:%M:%S GMT",
+                                             "%A, %d-%b-%y %H:%M:%S GMT", "%a %b %e %H:%M:%S %Y"};
+  std::string input(absl::StripAsciiWhitespace(AsAbsl(s)));
+  for (const char* f : kFormats) {
+    absl::Time t;
+    std::string err;
+    if (absl::ParseTime(f, input, absl::UTCTimeZone(), &t, &err)) return t;
+  }
+  return std::nullopt;
+}
+
+absl::StatusOr<int64_t> ParseNonNegative(std::string_view name, std::string_view value) {
+  int64_t v = 0;
+  if (!absl::SimpleAtoi(AsAbsl(value), &v) || v < 0) {
+    return Invalid(ErrorReason::kInvalidArgument,
+                   absl::StrCat("Provided ", std::string(name), " not an integer or within "
+                                "integer range"));
+  }
+  return v;
+}
+
+std::string Quoted(std::string_view etag) { return absl::StrCat("\"", AsAbsl(etag), "\""); }
+
+std::string Unquote(std::string_view etag) {
+  std::string_view s = AsStd(absl::StripAsciiWhitespace(AsAbsl(etag)));
+  if (s.size() >= 2 && s.front() == '"' && s.back() == '"') s = s.substr(1, s.size() - 2);
+  return std::string(s);
+}
+
+void AppendObjectHeaders(const metadata::ObjectRecord& o, HeaderList& h) {
+  h.emplace_back("ETag", Quoted(o.etag()));
+  h.emplace_back("Last-Modified",
+                 FormatHttpDate(absl::FromUnixNanos(o.last_modified_unix_nanos())));
+  h.emplace_back("Accept-Ranges", "bytes");
+  h.emplace_back("Content-Type",
+                 o.content_type().empty() ? "binary/octet-stream" : o.content_type());
+  if (!o.content_encoding().empty()) h.emplace_back("Content-Encoding", o.content_encoding());
+  if (!o.cache_control().empty()) h.emplace_back("Cache-Control", o.cache_control());
+  if (!o.content_disposition().empty()) {
+    h.emplace_back("Content-Disposition", o.content_disposition());
+  }
+  if (!o.content_language().empty()) h.emplace_back("Content-Language", o.content_language());
+  if (!o.expires().empty()) h.emplace_back("Expires", o.expires());
+  for (const auto& [k, v] : o.user_metadata()) h.emplace_back("x-amz-meta-" + k, v);
+  if (!o.storage_class().empty() && o.storage_class() != "STANDARD") {
+    h.emplace_back("x-amz-storage-class", o.storage_class());
+  }
+}
+
+absl::StatusOr<metadata::ObjectRecord> ObjectTemplateFromRequest(const RequestContext& ctx) {
+  metadata::ObjectRecord o;
+  o.set_key(ctx.req.key);
+  o.set_owner(ctx.auth.principal.user);
+  size_t meta_bytes = 0;
+  for (const auto& [name, value] : ctx.http.headers) {
+    if (name == "content-type") {
+      o.set_content_type(value);
+    } else if (name == "content-encoding") {
+      // aws-chunked is a transport encoding; S3 strips it from the stored value.
+      std::string enc;
+      for (auto part : absl::StrSplit(AsAbsl(value), ',')) {
+        auto p = absl::StripAsciiWhitespace(part);
+        if (p.empty() || absl::EqualsIgnoreCase(p, "aws-chunked")) continue;
+        if (!enc.empty()) enc += ",";
+        enc += std::string(p);
+      }
+      o.set_content_encoding(enc);
+    } else if (name == "cache-control") {
+      o.set_cache_control(value);
+    } else if (name == "content-disposition") {
+      o.set_content_disposition(value);
+    } else if (name == "content-language") {
+      o.set_content_language(value);
+    } else if (name == "expires") {
+      o.set_expires(value);
+    } else if (name == "x-amz-storage-class") {
+      if (value != "STANDARD" && value != "REDUCED_REDUNDANCY" && value != "STANDARD_IA" &&
+          value != "ONEZONE_IA" && value != "INTELLIGENT_TIERING" && value != "GLACIER" &&
+          value != "DEEP_ARCHIVE" && value != "GLACIER_IR") {
+        return Invalid(ErrorReason::kInvalidStorageClass,
+                       "The storage class you specified is not valid");
+      }
+      o.set_storage_class(value);
+    } else if (name.starts_with("x-amz-meta-")) {
+      std::string key = name.substr(strlen("x-amz-meta-"));
+      meta_bytes += key.size() + value.size();
+      (*o.mutable_user_metadata())[key] = value;
+    }
+  }
+  if (meta_bytes > kMaxUserMetadataBytes) {
+    return Invalid(ErrorReason::kMetadataTooLarge,
+                   "Your metadata headers exceed the maximum allowed metadata size.");
+  }
+  return o;
+}
+
+absl::StatusOr<WriteChecks> WriteChecksFromRequest(const RequestContext& ctx) {
+  WriteChecks checks;
+  const auto& sig = ctx.auth.sigv4;
+  if (sig.decoded_content_length) {
+    checks.expected_size = *sig.decoded_content_length;
+  } else if (sig.payload_mode != PayloadMode::kStreamingSigned &&
+             sig.payload_mode != PayloadMode::kStreamingSignedTrailer &&
+             sig.payload_mode != PayloadMode::kStreamingUnsignedTrailer) {
+    checks.expected_size = ctx.http.content_length;
+  }
+  if (const auto* md5 = ctx.http.Header("content-md5")) {
+    std::string raw;
+    if (!absl::Base64Unescape(AsAbsl(*md5), &raw) || raw.size() != 16) {
+      return Invalid(ErrorReason::kInvalidDigest, "The Content-MD5 you specified is not valid.");
+    }
+    checks.content_md5 = raw;
+  }
+  return checks;
+}
+
+absl::Status CheckConditions(const RequestContext& ctx, const metadata::ObjectRecord& object,
+                             std::string_view prefix) {
+  auto header = [&](std::string_view name) {
+    return ctx.http.Header(absl::StrCat(AsAbsl(prefix), AsAbsl(name)));
+  };
+  auto matches = [&](const std::string& list) {
+    for (auto tag : absl::StrSplit(AsAbsl(list), ',')) {
+      std::string t = Unquote(AsStd(tag));
+      if (t == "*" || t == object.etag()) return true;
+    }
+    return false;
+  };
+  absl::Time modified = absl::FromUnixNanos(object.last_modified_unix_nanos());
+  // HTTP dates have second precision.
+  modified = absl::FromUnixSeconds(absl::ToUnixSeconds(modified));
+  auto failed = [] {
+    return MakeError(absl::StatusCode::kFailedPrecondition, ErrorReason::kPreconditionFailed,
+                     "At least one of the pre-conditions you specified did not hold");
+  };
+  const bool copy = !prefix.empty();
+  auto not_modified = [copy, &failed] {
+    if (copy) return failed();
+    return MakeError(absl::StatusCode::kFailedPrecondition, ErrorReason::kNotModified,
+                     "Not Modified");
+  };
+  const std::string* if_match = header("if-match");
+  if (if_match != nullptr) {
+    if (!matches(*if_match)) return failed();
+  } else if (const auto* ius = header("if-unmodified-since")) {
+    auto t = ParseHttpDate(*ius);
+    if (t && modified > *t) return failed();
+  }
+  const std::string* if_none = header("if-none-match");
+  if (if_none != nullptr) {
+    if (matches(*if_none)) return not_modified();
+  } else if (const auto* ims = header("if-modified-since")) {
+    auto t = ParseHttpDate(*ims);
+    if (t && modified <= *t) return not_modified();
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace sb::gateway

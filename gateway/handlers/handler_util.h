@@ -1,0 +1,51 @@
+// Small helpers shared by the handler files: body reading, HTTP dates, integer query
+// parameters, and the object response headers. Not part of the gateway's public API.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "gateway/http_types.h"
+#include "gateway/object_service.h"
+#include "gateway/request_context.h"
+#include "metadata/proto/records.pb.h"
+
+namespace sb::gateway {
+
+// Reads the whole (small) body; MalformedXML-style InvalidArgument past `limit` bytes.
+absl::StatusOr<std::string> ReadSmallBody(RequestContext& ctx, size_t limit);
+
+// RFC 7231 IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT").
+std::string FormatHttpDate(absl::Time t);
+// Parses IMF-fixdate (and the obsolete RFC 850 / asctime forms); nullopt if invalid.
+std::optional<absl::Time> ParseHttpDate(std::string_view s);
+
+// Parses a non-negative decimal query parameter; InvalidArgument naming it otherwise.
+absl::StatusOr<int64_t> ParseNonNegative(std::string_view name, std::string_view value);
+
+// `"etag"`.
+std::string Quoted(std::string_view etag);
+// Strips surrounding whitespace and quotes from an ETag in a request header.
+std::string Unquote(std::string_view etag);
+
+// The headers GET/HEAD return for an object (ETag, Last-Modified, Content-Type, ...).
+void AppendObjectHeaders(const metadata::ObjectRecord& object, HeaderList& headers);
+
+// Builds the stored-object template (content headers, x-amz-meta-*) from the request.
+// InvalidArgument(kMetadataTooLarge) over 2 KiB of user metadata.
+absl::StatusOr<metadata::ObjectRecord> ObjectTemplateFromRequest(const RequestContext& ctx);
+
+// Body checks from Content-Length / x-amz-decoded-content-length and Content-MD5.
+absl::StatusOr<WriteChecks> WriteChecksFromRequest(const RequestContext& ctx);
+
+// Evaluates If-Match / If-None-Match / If-Modified-Since / If-Unmodified-Since (with
+// `prefix` "" for GET/HEAD or "x-amz-copy-source-" for copies). PreconditionFailed (412)
+// or NotModified (304, GET/HEAD only).
+absl::Status CheckConditions(const RequestContext& ctx, const metadata::ObjectRecord& object,
+                             std::string_view prefix);
+
+}  // namespace sb::gateway

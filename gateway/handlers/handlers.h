@@ -1,0 +1,45 @@
+// S3 operation handlers. Each family lives in its own file; Dispatch() routes an already
+// authenticated and authorized request to its handler. Handlers read ctx.req and
+// ctx.body(), call the ObjectService / MetadataStore, and respond through ctx.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "common/clock.h"
+#include "erasure/data_plane.h"
+#include "gateway/object_service.h"
+#include "gateway/request_context.h"
+#include "metadata/metadata_store.h"
+
+namespace sb::gateway {
+
+struct ServerInfo {
+  std::string version;
+  absl::Time started;
+  std::vector<std::string> drives;
+};
+
+// Everything handlers need; owned by the server wiring, shared by all requests.
+struct Services {
+  metadata::MetadataStore& meta;
+  ObjectService& objects;
+  erasure::DataPlane& data;
+  const Clock& clock;
+  std::string region = "us-east-1";
+  ServerInfo info;
+};
+
+absl::Status Dispatch(RequestContext& ctx, Services& services);
+
+// Families (one file each).
+absl::Status HandleBucketOperation(RequestContext& ctx, Services& s);
+absl::Status HandleObjectOperation(RequestContext& ctx, Services& s);
+absl::Status HandleMultipartOperation(RequestContext& ctx, Services& s);
+absl::Status HandleListOperation(RequestContext& ctx, Services& s);
+absl::Status HandleAdminOperation(RequestContext& ctx, Services& s);
+
+}  // namespace sb::gateway

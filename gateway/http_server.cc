@@ -1,0 +1,345 @@
+// The only translation unit that includes Boost.Beast / Asio.
+#include "gateway/http_server.h"
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http.hpp>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "common/error_reason.h"
+#include "common/logging.h"
+
+namespace sb::gateway {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+using Parser = http::request_parser<http::buffer_body>;
+
+void SetSocketTimeouts(tcp::socket& socket, absl::Duration timeout) {
+  timeval tv{};
+  tv.tv_sec = absl::ToInt64Seconds(timeout);
+  ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+  ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+  int one = 1;
+  ::setsockopt(socket.native_handle(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+}
+
+// Streams the request body out of the Beast parser into caller buffers.
+class SocketBodySource final : public BodySource {
+ public:
+  SocketBodySource(tcp::socket& socket, beast::flat_buffer& buffer, Parser& parser,
+                   bool expect_continue)
+      : socket_(socket), buffer_(buffer), parser_(parser), expect_continue_(expect_continue) {}
+
+  absl::StatusOr<size_t> Read(char* buf, size_t max) override {
+    if (max == 0) return 0;
+    while (!parser_.is_done()) {
+      if (expect_continue_ && !sent_continue_) {
+        static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+        beast::error_code ec;
+        asio::write(socket_, asio::buffer(kContinue.data(), kContinue.size()), ec);
+        if (ec) return MakeError(absl::StatusCode::kUnavailable, ErrorReason::kIncompleteBody,
+                                 "connection lost");
+        sent_continue_ = true;
+      }
+      parser_.get().body().data = buf;
+      parser_.get().body().size = max;
+      beast::error_code ec;
+      http::read(socket_, buffer_, parser_, ec);
+      if (ec == http::error::need_buffer) ec = {};
+      if (ec) {
+        failed_ = true;
+        return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kIncompleteBody,
+                         "request body ended early: " + ec.message());
+      }
+      size_t n = max - parser_.get().body().size;
+      if (n > 0) return n;
+    }
+    return 0;
+  }
+
+  bool done() const { return parser_.is_done() && !failed_; }
+  bool continue_pending() const { return expect_continue_ && !sent_continue_; }
+
+ private:
+  tcp::socket& socket_;
+  beast::flat_buffer& buffer_;
+  Parser& parser_;
+  bool expect_continue_;
+  bool sent_continue_ = false;
+  bool failed_ = false;
+};
+
+class SocketResponseWriter final : public ResponseWriter {
+ public:
+  SocketResponseWriter(tcp::socket& socket, const SocketBodySource& body, bool keep_alive,
+                       bool is_head)
+      : socket_(socket), body_(body), keep_alive_(keep_alive), is_head_(is_head) {}
+
+  absl::Status WriteHead(int status, const HeaderList& headers,
+                         uint64_t content_length) override {
+    if (head_written_) return absl::InternalError("response head written twice");
+    head_written_ = true;
+    // A body the handler did not consume means we cannot reuse the connection.
+    if (!body_.done()) keep_alive_ = false;
+    std::string out;
+    out.reserve(512);
+    auto reason = http::obsolete_reason(static_cast<http::status>(status));
+    absl::StrAppend(&out, "HTTP/1.1 ", status, " ", std::string(reason.data(), reason.size()),
+                    "\r\n");
+    for (const auto& [k, v] : headers) absl::StrAppend(&out, k, ": ", v, "\r\n");
+    absl::StrAppend(&out, "Content-Length: ", content_length, "\r\n");
+    absl::StrAppend(&out, "Connection: ", keep_alive_ ? "keep-alive" : "close", "\r\n\r\n");
+    remaining_ = is_head_ ? 0 : content_length;
+    return Send(out);
+  }
+
+  absl::Status WriteBody(std::string_view data) override {
+    if (data.size() > remaining_) {
+      failed_ = true;
+      return absl::InternalError("response body longer than its Content-Length");
+    }
+    remaining_ -= data.size();
+    return Send(data);
+  }
+  bool head_written() const override { return head_written_; }
+  // A short body (a read failed mid-stream) leaves the connection unusable.
+  bool keep_alive() const { return keep_alive_ && !failed_ && remaining_ == 0; }
+
+ private:
+  absl::Status Send(std::string_view data) {
+    if (failed_) return absl::UnavailableError("connection lost");
+    beast::error_code ec;
+    asio::write(socket_, asio::buffer(data.data(), data.size()), ec);
+    if (ec) {
+      failed_ = true;
+      return absl::UnavailableError("write failed: " + ec.message());
+    }
+    return absl::OkStatus();
+  }
+
+  tcp::socket& socket_;
+  const SocketBodySource& body_;
+  bool keep_alive_;
+  bool is_head_;
+  bool head_written_ = false;
+  bool failed_ = false;
+  uint64_t remaining_ = 0;
+};
+
+void WriteSimpleError(tcp::socket& socket, int status, std::string_view code) {
+  std::string body = absl::StrCat(
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>", std::string(code),
+      "</Code><Message>", std::string(code), "</Message></Error>");
+  auto reason = http::obsolete_reason(static_cast<http::status>(status));
+  std::string out = absl::StrCat("HTTP/1.1 ", status, " ", std::string(reason.data(), reason.size()),
+                                 "\r\nContent-Type: application/xml\r\nContent-Length: ",
+                                 body.size(), "\r\nConnection: close\r\n\r\n", body);
+  beast::error_code ec;
+  asio::write(socket, asio::buffer(out), ec);
+}
+
+class BeastHttpServer final : public HttpServer {
+ public:
+  BeastHttpServer(const HttpServerOptions& options, HttpHandler* handler)
+      : options_(options), handler_(handler), acceptor_(io_) {}
+
+  ~BeastHttpServer() override {
+    Drain(absl::Seconds(5));
+    if (accept_thread_.joinable()) accept_thread_.join();
+  }
+
+  absl::Status Listen() {
+    beast::error_code ec;
+    auto addr = asio::ip::make_address(options_.host, ec);
+    if (ec) return absl::InvalidArgumentError("bad listen address: " + options_.host);
+    tcp::endpoint endpoint(addr, static_cast<unsigned short>(options_.port));
+    acceptor_.open(endpoint.protocol(), ec);
+    if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor_.bind(endpoint, ec);
+    if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) {
+      return absl::UnavailableError(absl::StrCat("cannot listen on ", options_.host, ":",
+                                                 options_.port, ": ", ec.message()));
+    }
+    auto local = acceptor_.local_endpoint();
+    bound_ = absl::StrCat(local.address().to_string(), ":", local.port());
+    accept_thread_ = std::thread([this] { AcceptLoop(); });
+    return absl::OkStatus();
+  }
+
+  std::string BoundAddress() const override { return bound_; }
+
+  size_t OpenConnections() const override {
+    std::lock_guard<std::mutex> lock(mu_);
+    return open_;
+  }
+
+  size_t Drain(absl::Duration timeout) override {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!draining_) {
+        draining_ = true;
+        // Wakes the blocked accept(); the accept loop then exits.
+        ::shutdown(acceptor_.native_handle(), SHUT_RDWR);
+        for (int fd : idle_fds_) ::shutdown(fd, SHUT_RD);
+      }
+    }
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait_for(lock, absl::ToChronoMilliseconds(timeout), [this] { return open_ == 0; });
+    return open_;
+  }
+
+ private:
+  void AcceptLoop() {
+    for (;;) {
+      tcp::socket socket(io_);
+      beast::error_code ec;
+      acceptor_.accept(socket, ec);
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        if (draining_) break;
+      }
+      if (ec) continue;
+      bool over_limit = false;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        over_limit = open_ >= options_.max_connections;
+        if (!over_limit) ++open_;
+      }
+      if (over_limit) {
+        WriteSimpleError(socket, 503, "SlowDown");
+        continue;
+      }
+      std::thread([this, s = std::move(socket)]() mutable { Serve(std::move(s)); }).detach();
+    }
+    beast::error_code ec;
+    acceptor_.close(ec);
+  }
+
+  // Marks the connection idle (closable by Drain) or busy. Returns false when draining.
+  bool SetIdle(int fd, bool idle) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (idle) {
+      if (draining_) return false;
+      idle_fds_.insert(fd);
+    } else {
+      idle_fds_.erase(fd);
+    }
+    return true;
+  }
+
+  void Serve(tcp::socket socket) {
+    SetSocketTimeouts(socket, options_.idle_timeout);
+    std::string remote;
+    beast::error_code ec;
+    auto ep = socket.remote_endpoint(ec);
+    if (!ec) remote = ep.address().to_string();
+    beast::flat_buffer buffer;
+    const int fd = socket.native_handle();
+    for (;;) {
+      if (!SetIdle(fd, true)) break;
+      Parser parser;
+      parser.header_limit(static_cast<uint32_t>(options_.max_header_bytes));
+      parser.body_limit(std::numeric_limits<uint64_t>::max());
+      http::read_header(socket, buffer, parser, ec);
+      if (!SetIdle(fd, false) && !ec) {
+        // Draining began while headers arrived: still serve this request, then close.
+      }
+      if (ec) {
+        if (ec == http::error::header_limit) {
+          WriteSimpleError(socket, 400, "RequestHeaderSectionTooLarge");
+        } else if (ec != http::error::end_of_stream && ec != asio::error::eof &&
+                   ec != asio::error::connection_reset && buffer.size() > 0) {
+          WriteSimpleError(socket, 400, "BadRequest");
+        }
+        break;
+      }
+      if (!ServeOne(socket, buffer, parser, remote)) break;
+    }
+    socket.shutdown(tcp::socket::shutdown_both, ec);
+    socket.close(ec);
+    std::lock_guard<std::mutex> lock(mu_);
+    --open_;
+    cv_.notify_all();
+  }
+
+  // Returns true if the connection can serve another request.
+  bool ServeOne(tcp::socket& socket, beast::flat_buffer& buffer, Parser& parser,
+                const std::string& remote) {
+    const auto& req = parser.get();
+    HttpRequestHead head;
+    head.method = std::string(req.method_string());
+    head.target = std::string(req.target());
+    head.remote_ip = remote;
+    head.headers.reserve(16);
+    for (const auto& field : req) {
+      std::string name(field.name_string());
+      absl::AsciiStrToLower(&name);
+      head.headers.emplace_back(std::move(name), std::string(field.value()));
+    }
+    if (req.chunked()) {
+      head.content_length.reset();
+    } else if (auto len = parser.content_length()) {
+      head.content_length = *len;
+    } else {
+      head.content_length = 0;  // No length and not chunked: no body (RFC 9112 6.3).
+    }
+    bool expect_continue = false;
+    if (const auto* expect = head.Header("expect")) {
+      expect_continue = absl::EqualsIgnoreCase(*expect, "100-continue");
+    }
+    SocketBodySource body(socket, buffer, parser, expect_continue);
+    bool keep_alive = req.keep_alive();
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (draining_) keep_alive = false;
+    }
+    SocketResponseWriter writer(socket, body, keep_alive, head.method == "HEAD");
+    handler_->Handle(head, body, writer);
+    if (!writer.head_written()) return false;
+    return writer.keep_alive() && body.done();
+  }
+
+  HttpServerOptions options_;
+  HttpHandler* handler_;
+  asio::io_context io_;
+  tcp::acceptor acceptor_;
+  std::string bound_;
+  std::thread accept_thread_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  size_t open_ = 0;
+  bool draining_ = false;
+  std::set<int> idle_fds_;
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& options,
+                                                              HttpHandler* handler) {
+  auto server = std::make_unique<BeastHttpServer>(options, handler);
+  absl::Status s = server->Listen();
+  if (!s.ok()) return s;
+  return std::unique_ptr<HttpServer>(std::move(server));
+}
+
+}  // namespace sb::gateway

@@ -1,0 +1,44 @@
+// Transport-neutral HTTP request head and response writer. The Beast-based server
+// (http_server.cc) implements them; everything else in the gateway sees only these types,
+// which keeps Beast/Asio templates out of all but one translation unit.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+
+namespace sb::gateway {
+
+// Header names are lowercased; repeated headers keep their order.
+using HeaderList = std::vector<std::pair<std::string, std::string>>;
+
+struct HttpRequestHead {
+  std::string method;       // "GET", ...
+  std::string target;       // raw request target: path[?query], still percent-encoded
+  HeaderList headers;
+  std::string remote_ip;
+  bool tls = false;
+  // Body length from Content-Length; nullopt when absent (or Transfer-Encoding chunked).
+  std::optional<uint64_t> content_length;
+
+  // First value of `name` (lowercase), or nullptr.
+  const std::string* Header(std::string_view name) const;
+};
+
+// Writes one response. WriteHead once, then WriteBody any number of times with exactly
+// content_length bytes in total (none for HEAD requests). Not thread-safe.
+class ResponseWriter {
+ public:
+  virtual ~ResponseWriter() = default;
+  virtual absl::Status WriteHead(int status, const HeaderList& headers,
+                                 uint64_t content_length) = 0;
+  virtual absl::Status WriteBody(std::string_view data) = 0;
+  virtual bool head_written() const = 0;
+};
+
+}  // namespace sb::gateway

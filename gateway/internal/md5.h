@@ -1,0 +1,30 @@
+// Streaming MD5 (ETags and Content-MD5) via OpenSSL EVP. Not thread-safe per instance.
+#pragma once
+
+#include <openssl/evp.h>
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace sb::gateway::internal {
+
+class Md5 {
+ public:
+  Md5();
+  void Update(std::string_view data);
+  // Raw 16-byte digest; the object is spent afterwards.
+  std::string FinishRaw();
+
+ private:
+  struct CtxDeleter {
+    void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
+  };
+  std::unique_ptr<EVP_MD_CTX, CtxDeleter> ctx_;
+};
+
+std::string HexEncode(std::string_view raw);
+// Decodes lowercase or uppercase hex; returns false on odd length or bad digits.
+bool HexDecode(std::string_view hex, std::string* out);
+
+}  // namespace sb::gateway::internal

@@ -1,0 +1,289 @@
+#include "gateway/object_service.h"
+
+#include <map>
+#include <memory>
+
+#include "absl/strings/str_cat.h"
+#include "common/error_reason.h"
+#include "common/logging.h"
+#include "common/status_macros.h"
+#include "gateway/internal/md5.h"
+
+namespace sb::gateway {
+namespace {
+
+constexpr size_t kIoBuffer = 1 << 20;
+
+absl::Status Incomplete(uint64_t got, uint64_t want) {
+  return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kIncompleteBody,
+                   absl::StrCat("received ", got, " of ", want, " bytes"));
+}
+
+}  // namespace
+
+ObjectService::ObjectService(metadata::MetadataStore& meta, erasure::DataPlane& data,
+                             const Clock& clock)
+    : meta_(meta), data_(data), clock_(clock) {}
+
+absl::StatusOr<metadata::DataPart> ObjectService::WriteData(BodySource& body,
+                                                            const WriteChecks& checks,
+                                                            uint32_t part_number) {
+  if (checks.expected_size && *checks.expected_size > checks.max_size) {
+    return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kEntityTooLarge,
+                     "object exceeds the maximum allowed size");
+  }
+  SB_ASSIGN_OR_RETURN(auto writer, data_.NewWriter());
+  internal::Md5 md5;
+  std::unique_ptr<char[]> buf(new char[kIoBuffer]);
+  uint64_t total = 0;
+  for (;;) {
+    auto n = body.Read(buf.get(), kIoBuffer);
+    if (!n.ok()) {
+      writer->Abort();
+      return n.status();
+    }
+    if (*n == 0) break;
+    total += *n;
+    if (total > checks.max_size) {
+      writer->Abort();
+      return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kEntityTooLarge,
+                       "object exceeds the maximum allowed size");
+    }
+    std::string_view chunk(buf.get(), *n);
+    md5.Update(chunk);
+    absl::Status s = writer->Write(chunk);
+    if (!s.ok()) {
+      writer->Abort();
+      return s;
+    }
+  }
+  if (checks.expected_size && total != *checks.expected_size) {
+    writer->Abort();
+    return Incomplete(total, *checks.expected_size);
+  }
+  std::string digest = md5.FinishRaw();
+  if (checks.content_md5 && *checks.content_md5 != digest) {
+    writer->Abort();
+    return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kBadDigest,
+                     "The Content-MD5 you specified did not match what we received.");
+  }
+  SB_ASSIGN_OR_RETURN(erasure::DataRef ref, writer->Finish());
+  metadata::DataPart part;
+  part.set_part_number(part_number);
+  part.set_size(total);
+  part.set_etag(internal::HexEncode(digest));
+  part.set_data_ref(ref.Serialize());
+  return part;
+}
+
+absl::StatusOr<metadata::DataPart> ObjectService::CopyData(const metadata::ObjectRecord& src,
+                                                           uint64_t offset, uint64_t length,
+                                                           uint32_t part_number) {
+  SB_ASSIGN_OR_RETURN(auto writer, data_.NewWriter());
+  internal::Md5 md5;
+  absl::Status s = ReadRange(src, offset, length, [&](std::string_view chunk) {
+    md5.Update(chunk);
+    return writer->Write(chunk);
+  });
+  if (!s.ok()) {
+    writer->Abort();
+    return s;
+  }
+  SB_ASSIGN_OR_RETURN(erasure::DataRef ref, writer->Finish());
+  metadata::DataPart part;
+  part.set_part_number(part_number);
+  part.set_size(length);
+  part.set_etag(internal::HexEncode(md5.FinishRaw()));
+  part.set_data_ref(ref.Serialize());
+  return part;
+}
+
+absl::StatusOr<metadata::ObjectRecord> ObjectService::Commit(std::string_view bucket,
+                                                             metadata::ObjectRecord record) {
+  record.set_last_modified_unix_nanos(absl::ToUnixNanos(clock_.Now()));
+  record.set_version_id("null");
+  auto replaced = meta_.PutObject(bucket, record);
+  if (!replaced.ok()) {
+    FreeParts(record.parts());
+    return replaced.status();
+  }
+  if (replaced->has_value()) FreeParts((*replaced)->parts());
+  return record;
+}
+
+absl::StatusOr<metadata::ObjectRecord> ObjectService::PutObject(std::string_view bucket,
+                                                                metadata::ObjectRecord tmpl,
+                                                                BodySource& body,
+                                                                const WriteChecks& checks) {
+  // Fail before reading the body when the bucket is missing.
+  SB_RETURN_IF_ERROR(meta_.GetBucket(bucket).status());
+  SB_ASSIGN_OR_RETURN(metadata::DataPart part, WriteData(body, checks, 1));
+  tmpl.set_size(part.size());
+  tmpl.set_etag(part.etag());
+  tmpl.clear_parts();
+  tmpl.set_multipart(false);
+  *tmpl.add_parts() = std::move(part);
+  return Commit(bucket, std::move(tmpl));
+}
+
+absl::StatusOr<metadata::ObjectRecord> ObjectService::CopyObject(
+    const metadata::ObjectRecord& src, std::string_view bucket, metadata::ObjectRecord tmpl) {
+  SB_RETURN_IF_ERROR(meta_.GetBucket(bucket).status());
+  if (src.size() > kMaxPutSize) {
+    return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kInvalidRequest,
+                     "The specified copy source is larger than the maximum allowable size for "
+                     "a copy source: 5368709120");
+  }
+  SB_ASSIGN_OR_RETURN(metadata::DataPart part, CopyData(src, 0, src.size(), 1));
+  tmpl.set_size(part.size());
+  // S3 keeps a multipart source's ETag only for the copied bytes: a copy is a single part.
+  tmpl.set_etag(part.etag());
+  tmpl.clear_parts();
+  tmpl.set_multipart(false);
+  *tmpl.add_parts() = std::move(part);
+  return Commit(bucket, std::move(tmpl));
+}
+
+absl::Status ObjectService::ReadRange(const metadata::ObjectRecord& object, uint64_t offset,
+                                      uint64_t length, const erasure::ByteSink& sink) {
+  if (offset + length > object.size()) {
+    return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kInvalidRange,
+                     "range beyond object size");
+  }
+  uint64_t part_start = 0;
+  for (const auto& part : object.parts()) {
+    if (length == 0) break;
+    uint64_t part_end = part_start + part.size();
+    if (offset < part_end) {
+      uint64_t in_part = offset - part_start;
+      uint64_t n = std::min<uint64_t>(length, part.size() - in_part);
+      SB_ASSIGN_OR_RETURN(erasure::DataRef ref, erasure::DataRef::Parse(part.data_ref()));
+      SB_RETURN_IF_ERROR(data_.Read(ref, in_part, n, sink));
+      offset += n;
+      length -= n;
+    }
+    part_start = part_end;
+  }
+  if (length != 0) return absl::DataLossError("object parts shorter than its size");
+  return absl::OkStatus();
+}
+
+absl::Status ObjectService::DeleteObject(std::string_view bucket, std::string_view key) {
+  SB_ASSIGN_OR_RETURN(auto removed, meta_.DeleteObject(bucket, key));
+  if (removed.has_value()) FreeParts(removed->parts());
+  return absl::OkStatus();
+}
+
+absl::StatusOr<metadata::DataPart> ObjectService::UploadPart(
+    std::string_view bucket, std::string_view key, std::string_view upload_id,
+    uint32_t part_number, BodySource& body, const WriteChecks& checks) {
+  SB_RETURN_IF_ERROR(meta_.GetUpload(bucket, key, upload_id).status());
+  SB_ASSIGN_OR_RETURN(metadata::DataPart part, WriteData(body, checks, part_number));
+  part.set_part_number(part_number);
+  auto replaced = meta_.PutPart(bucket, key, upload_id, part);
+  if (!replaced.ok()) {
+    FreePart(part);
+    return replaced.status();
+  }
+  if (replaced->has_value()) FreePart(**replaced);
+  return part;
+}
+
+absl::StatusOr<metadata::DataPart> ObjectService::CopyPart(
+    const metadata::ObjectRecord& src, uint64_t offset, uint64_t length, std::string_view bucket,
+    std::string_view key, std::string_view upload_id, uint32_t part_number) {
+  SB_RETURN_IF_ERROR(meta_.GetUpload(bucket, key, upload_id).status());
+  SB_ASSIGN_OR_RETURN(metadata::DataPart part, CopyData(src, offset, length, part_number));
+  auto replaced = meta_.PutPart(bucket, key, upload_id, part);
+  if (!replaced.ok()) {
+    FreePart(part);
+    return replaced.status();
+  }
+  if (replaced->has_value()) FreePart(**replaced);
+  return part;
+}
+
+absl::StatusOr<metadata::ObjectRecord> ObjectService::CompleteUpload(
+    std::string_view bucket, std::string_view key, std::string_view upload_id,
+    const std::vector<CompletedPart>& parts) {
+  SB_ASSIGN_OR_RETURN(metadata::UploadRecord upload, meta_.GetUpload(bucket, key, upload_id));
+  if (parts.empty()) {
+    return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kMalformedXml,
+                     "You must specify at least one part");
+  }
+  std::map<uint32_t, metadata::DataPart> stored;
+  uint32_t marker = 0;
+  for (;;) {
+    SB_ASSIGN_OR_RETURN(auto page, meta_.ListParts(bucket, key, upload_id, marker, 1000));
+    for (auto& p : page.parts) stored[p.part_number()] = std::move(p);
+    if (!page.is_truncated) break;
+    marker = page.next_part_number_marker;
+  }
+  metadata::ObjectRecord record = upload.object_template();
+  record.set_key(std::string(key));
+  record.clear_parts();
+  std::string md5s;
+  uint64_t size = 0;
+  uint32_t previous = 0;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    const auto& want = parts[i];
+    if (want.part_number <= previous) {
+      return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kInvalidPartOrder,
+                       "The list of parts was not in ascending order. Parts must be ordered "
+                       "by part number.");
+    }
+    previous = want.part_number;
+    auto it = stored.find(want.part_number);
+    if (it == stored.end() || it->second.etag() != want.etag) {
+      return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kInvalidPart,
+                       absl::StrCat("One or more of the specified parts could not be found. "
+                                    "The part may not have been uploaded, or the specified "
+                                    "entity tag may not match the part's entity tag. Part ",
+                                    want.part_number));
+    }
+    if (i + 1 < parts.size() && it->second.size() < kMinPartSize) {
+      return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kEntityTooSmall,
+                       "Your proposed upload is smaller than the minimum allowed object size.");
+    }
+    std::string raw;
+    if (!internal::HexDecode(it->second.etag(), &raw)) return absl::InternalError("bad etag");
+    md5s += raw;
+    size += it->second.size();
+    *record.add_parts() = it->second;
+  }
+  internal::Md5 md5;
+  md5.Update(md5s);
+  record.set_etag(absl::StrCat(internal::HexEncode(md5.FinishRaw()), "-", parts.size()));
+  record.set_size(size);
+  record.set_multipart(true);
+  record.set_last_modified_unix_nanos(absl::ToUnixNanos(clock_.Now()));
+  record.set_version_id("null");
+  std::vector<metadata::DataPart> unused;
+  SB_ASSIGN_OR_RETURN(auto replaced, meta_.CompleteUpload(bucket, upload_id, record, &unused));
+  for (const auto& p : unused) FreePart(p);
+  if (replaced.has_value()) FreeParts(replaced->parts());
+  return record;
+}
+
+absl::Status ObjectService::AbortUpload(std::string_view bucket, std::string_view key,
+                                        std::string_view upload_id) {
+  SB_ASSIGN_OR_RETURN(auto parts, meta_.AbortUpload(bucket, key, upload_id));
+  for (const auto& p : parts) FreePart(p);
+  return absl::OkStatus();
+}
+
+void ObjectService::FreeParts(
+    const google::protobuf::RepeatedPtrField<metadata::DataPart>& parts) {
+  for (const auto& p : parts) FreePart(p);
+}
+
+void ObjectService::FreePart(const metadata::DataPart& part) {
+  auto ref = erasure::DataRef::Parse(part.data_ref());
+  absl::Status s = ref.ok() ? data_.Delete(*ref) : ref.status();
+  if (!s.ok()) {
+    Log(LogLevel::kWarn, "could not free object data; left for the sweeper",
+        {{"error", s.ToString()}});
+  }
+}
+
+}  // namespace sb::gateway

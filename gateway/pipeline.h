@@ -1,0 +1,44 @@
+// The request pipeline: Parse -> Authenticate -> Authorize -> Handle, then Audit always.
+// Stages are assembled once (server wiring); no handler can skip one. An error from any
+// stage ends the chain and is rendered exactly once, through gateway/s3_errors.
+// Thread-safe: stages must be.
+#pragma once
+
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "gateway/http_server.h"
+#include "gateway/request_context.h"
+
+namespace sb::gateway {
+
+class Stage {
+ public:
+  virtual ~Stage() = default;
+  // OK continues the chain; an error stops it and is rendered by the runner.
+  virtual absl::Status Run(RequestContext& ctx) = 0;
+  virtual std::string_view name() const = 0;
+};
+
+// Receives every finished request (the "finally" slot). Must not fail the request.
+class AuditSink {
+ public:
+  virtual ~AuditSink() = default;
+  virtual void Record(const RequestContext& ctx) = 0;
+};
+
+class Pipeline final : public HttpHandler {
+ public:
+  Pipeline(std::vector<std::unique_ptr<Stage>> stages, AuditSink* audit);
+  void Handle(const HttpRequestHead& head, BodySource& body, ResponseWriter& out) override;
+
+ private:
+  void RenderError(RequestContext& ctx, const absl::Status& status);
+
+  std::vector<std::unique_ptr<Stage>> stages_;
+  AuditSink* audit_;
+};
+
+}  // namespace sb::gateway

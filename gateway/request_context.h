@@ -1,0 +1,68 @@
+// RequestContext: everything one request carries through the pipeline. Each slice is
+// written by exactly one stage (req: Parse, auth: Authenticate, decision: Authorize,
+// audit: the runner and handlers) and read by later ones. Not thread-safe (one request).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "gateway/body_source.h"
+#include "gateway/http_types.h"
+#include "gateway/s3_request.h"
+#include "gateway/sigv4.h"
+#include "policy/authorizer.h"
+#include "policy/identity.h"
+
+namespace sb::gateway {
+
+struct AuthSlice {
+  policy::Principal principal;
+  SigV4Result sigv4;
+};
+
+struct AuditSlice {
+  int http_status = 0;
+  std::string error_code;
+  std::string error_message;  // internal detail for the log, never sent for 5xx
+  uint64_t bytes_in = 0;
+  uint64_t bytes_out = 0;
+  std::string etag;
+};
+
+class RequestContext {
+ public:
+  RequestContext(const HttpRequestHead& http, BodySource& raw_body, ResponseWriter& out,
+                 absl::Time start);
+
+  const HttpRequestHead& http;
+  S3Request req;
+  AuthSlice auth;
+  policy::Decision decision;
+  AuditSlice audit;
+  const absl::Time start;
+
+  // The request body after transport decoding and verification (aws-chunked, SHA-256).
+  BodySource& body() { return *body_; }
+  // Installs a wrapper around the current body; the context owns it.
+  void WrapBody(std::unique_ptr<BodySource> wrapper);
+  BodySource& current_body() { return *body_; }
+
+  // Writes a complete response with standard S3 headers (request id, date, server).
+  absl::Status Respond(int status, HeaderList headers, std::string_view body,
+                       std::string_view content_type = "application/xml");
+  // Starts a streamed response of `length` bytes; follow with SendBody calls.
+  absl::Status StartResponse(int status, HeaderList headers, uint64_t length);
+  absl::Status SendBody(std::string_view data);
+  bool response_started() const { return out_.head_written(); }
+
+ private:
+  ResponseWriter& out_;
+  BodySource* body_;
+  std::vector<std::unique_ptr<BodySource>> wrappers_;
+};
+
+}  // namespace sb::gateway

@@ -1,0 +1,131 @@
+#include "gateway/s3_router.h"
+
+#include <array>
+
+namespace sb::gateway {
+namespace {
+
+bool Has(const RouteInput& in, std::string_view name) {
+  if (in.query == nullptr) return false;
+  for (const auto& [k, v] : *in.query) {
+    if (k == name) return true;
+  }
+  return false;
+}
+
+// Subresources of real S3 operations that are not implemented yet: answering
+// NotImplemented is honest, while ignoring them would silently run the wrong operation.
+constexpr std::array<std::string_view, 27> kUnsupportedSubresources = {
+    "acl",           "policy",         "cors",           "lifecycle",     "tagging",
+    "encryption",    "object-lock",    "website",        "logging",       "notification",
+    "replication",   "accelerate",     "requestPayment", "versions",      "retention",
+    "legal-hold",    "torrent",        "restore",        "select",        "analytics",
+    "inventory",     "metrics",        "intelligent-tiering", "ownershipControls",
+    "publicAccessBlock", "attributes", "policyStatus"};
+
+bool HasUnsupported(const RouteInput& in) {
+  for (auto name : kUnsupportedSubresources) {
+    if (Has(in, name)) return true;
+  }
+  return false;
+}
+
+Operation RouteInternal(const RouteInput& in) {
+  if (in.raw_path == "/_strongbox/health/live") return Operation::kHealthLive;
+  if (in.raw_path == "/_strongbox/health/ready") return Operation::kHealthReady;
+  if (in.raw_path == "/_strongbox/admin/v1/info" && in.method == "GET") {
+    return Operation::kAdminInfo;
+  }
+  return Operation::kUnknown;
+}
+
+Operation RouteBucket(const RouteInput& in) {
+  const auto& m = in.method;
+  if (m == "GET") {
+    if (Has(in, "location")) return Operation::kGetBucketLocation;
+    if (Has(in, "versioning")) return Operation::kGetBucketVersioning;
+    if (Has(in, "uploads")) return Operation::kListMultipartUploads;
+    if (HasUnsupported(in)) return Operation::kNotImplemented;
+    if (Has(in, "list-type")) return Operation::kListObjectsV2;
+    return Operation::kListObjects;
+  }
+  if (HasUnsupported(in) || Has(in, "versioning")) return Operation::kNotImplemented;
+  if (m == "PUT") return Operation::kCreateBucket;
+  if (m == "HEAD") return Operation::kHeadBucket;
+  if (m == "DELETE") return Operation::kDeleteBucket;
+  if (m == "POST" && Has(in, "delete")) return Operation::kDeleteObjects;
+  if (m == "POST") return Operation::kNotImplemented;  // browser POST uploads
+  return Operation::kUnknown;
+}
+
+Operation RouteObject(const RouteInput& in) {
+  const auto& m = in.method;
+  if (HasUnsupported(in)) return Operation::kNotImplemented;
+  if (m == "GET") {
+    if (Has(in, "uploadId")) return Operation::kListParts;
+    return Operation::kGetObject;
+  }
+  if (m == "HEAD") return Operation::kHeadObject;
+  if (m == "PUT") {
+    if (Has(in, "partNumber") && Has(in, "uploadId")) {
+      return in.has_copy_source ? Operation::kUploadPartCopy : Operation::kUploadPart;
+    }
+    return in.has_copy_source ? Operation::kCopyObject : Operation::kPutObject;
+  }
+  if (m == "POST") {
+    if (Has(in, "uploads")) return Operation::kCreateMultipartUpload;
+    if (Has(in, "uploadId")) return Operation::kCompleteMultipartUpload;
+    return Operation::kNotImplemented;
+  }
+  if (m == "DELETE") {
+    if (Has(in, "uploadId")) return Operation::kAbortMultipartUpload;
+    return Operation::kDeleteObject;
+  }
+  return Operation::kUnknown;
+}
+
+}  // namespace
+
+Operation Route(const RouteInput& in) {
+  if (in.raw_path.starts_with("/_strongbox/")) return RouteInternal(in);
+  if (!in.has_bucket) {
+    if (in.method == "GET") return Operation::kListBuckets;
+    return Operation::kUnknown;
+  }
+  if (!in.has_key) return RouteBucket(in);
+  return RouteObject(in);
+}
+
+std::string_view OperationName(Operation op) {
+  switch (op) {
+    case Operation::kUnknown: return "Unknown";
+    case Operation::kNotImplemented: return "NotImplemented";
+    case Operation::kListBuckets: return "ListBuckets";
+    case Operation::kHealthLive: return "HealthLive";
+    case Operation::kHealthReady: return "HealthReady";
+    case Operation::kAdminInfo: return "AdminInfo";
+    case Operation::kCreateBucket: return "CreateBucket";
+    case Operation::kHeadBucket: return "HeadBucket";
+    case Operation::kDeleteBucket: return "DeleteBucket";
+    case Operation::kGetBucketLocation: return "GetBucketLocation";
+    case Operation::kGetBucketVersioning: return "GetBucketVersioning";
+    case Operation::kListObjects: return "ListObjects";
+    case Operation::kListObjectsV2: return "ListObjectsV2";
+    case Operation::kListMultipartUploads: return "ListMultipartUploads";
+    case Operation::kDeleteObjects: return "DeleteObjects";
+    case Operation::kPutObject: return "PutObject";
+    case Operation::kCopyObject: return "CopyObject";
+    case Operation::kGetObject: return "GetObject";
+    case Operation::kHeadObject: return "HeadObject";
+    case Operation::kDeleteObject: return "DeleteObject";
+    case Operation::kCreateMultipartUpload: return "CreateMultipartUpload";
+    case Operation::kUploadPart: return "UploadPart";
+    case Operation::kUploadPartCopy: return "UploadPartCopy";
+    case Operation::kCompleteMultipartUpload: return "CompleteMultipartUpload";
+    case Operation::kAbortMultipartUpload: return "AbortMultipartUpload";
+    case Operation::kListParts: return "ListParts";
+  }
+  return "Unknown";
+}
+
+}  // namespace sb::gateway

@@ -1,0 +1,58 @@
+// Maps method + bucket/key presence + query subresources to an S3 Operation. Pure.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace sb::gateway {
+
+enum class Operation {
+  kUnknown,
+  kNotImplemented,  // a real S3 operation this server does not support yet
+  // Service and internal endpoints.
+  kListBuckets,
+  kHealthLive,
+  kHealthReady,
+  kAdminInfo,
+  // Bucket operations.
+  kCreateBucket,
+  kHeadBucket,
+  kDeleteBucket,
+  kGetBucketLocation,
+  kGetBucketVersioning,
+  kListObjects,
+  kListObjectsV2,
+  kListMultipartUploads,
+  kDeleteObjects,
+  // Object operations.
+  kPutObject,
+  kCopyObject,
+  kGetObject,
+  kHeadObject,
+  kDeleteObject,
+  kCreateMultipartUpload,
+  kUploadPart,
+  kUploadPartCopy,
+  kCompleteMultipartUpload,
+  kAbortMultipartUpload,
+  kListParts,
+};
+
+struct RouteInput {
+  std::string_view method;
+  std::string_view raw_path;  // to recognise /_strongbox/ endpoints
+  bool has_bucket = false;
+  bool has_key = false;
+  const std::vector<std::pair<std::string, std::string>>* query = nullptr;
+  bool has_copy_source = false;  // x-amz-copy-source header present
+};
+
+Operation Route(const RouteInput& in);
+
+// Stable name ("PutObject"), used for logs, metrics and the audit record; also the
+// s3:<Action> suffix for policy evaluation where they coincide.
+std::string_view OperationName(Operation op);
+
+}  // namespace sb::gateway

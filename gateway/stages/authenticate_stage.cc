@@ -1,0 +1,92 @@
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "common/absl_compat.h"
+#include "common/error_reason.h"
+#include "common/status_macros.h"
+#include "gateway/aws_chunked.h"
+#include "gateway/checksum_source.h"
+#include "gateway/payload_verify.h"
+#include "gateway/stages/stages.h"
+
+namespace sb::gateway {
+namespace {
+
+bool IsStreaming(PayloadMode mode) {
+  return mode == PayloadMode::kStreamingSigned || mode == PayloadMode::kStreamingSignedTrailer ||
+         mode == PayloadMode::kStreamingUnsignedTrailer;
+}
+
+// Installs verification of x-amz-checksum-<alg> (header) or a declared x-amz-trailer.
+absl::Status InstallChecksumCheck(RequestContext& ctx, const AwsChunkedSource* chunked) {
+  std::string algorithm;
+  std::string expected;
+  std::string trailer_name;
+  if (const auto* trailer = ctx.http.Header("x-amz-trailer")) {
+    trailer_name = absl::AsciiStrToLower(*trailer);
+    if (!trailer_name.starts_with("x-amz-checksum-")) return absl::OkStatus();
+    if (chunked == nullptr) {
+      return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kInvalidRequest,
+                       "x-amz-trailer requires an aws-chunked body");
+    }
+    algorithm = trailer_name.substr(strlen("x-amz-checksum-"));
+  } else {
+    for (const auto& [name, value] : ctx.http.headers) {
+      if (name.starts_with("x-amz-checksum-") && name != "x-amz-checksum-type" &&
+          name != "x-amz-checksum-algorithm" && name != "x-amz-checksum-mode") {
+        algorithm = name.substr(strlen("x-amz-checksum-"));
+        expected = value;
+        break;
+      }
+    }
+  }
+  if (algorithm.empty()) return absl::OkStatus();
+  auto calc = ChecksumCalculator::Create(algorithm);
+  if (!calc.ok()) {
+    return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kInvalidRequest,
+                     absl::StrCat("Unsupported checksum algorithm: ", algorithm));
+  }
+  ctx.WrapBody(std::make_unique<ChecksumCheckSource>(&ctx.current_body(), std::move(*calc),
+                                                     absl::AsciiStrToUpper(algorithm),
+                                                     expected, chunked, trailer_name));
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status AuthenticateStage::Run(RequestContext& ctx) {
+  SigV4Request sreq;
+  sreq.method = ctx.http.method;
+  sreq.raw_path = ctx.req.raw_path;
+  sreq.raw_query = ctx.req.raw_query;
+  sreq.headers = ctx.http.headers;
+  SecretLookup lookup = [this](std::string_view key) -> absl::StatusOr<std::string> {
+    auto cred = identities_.Lookup(key);
+    if (!cred.ok()) return absl::NotFoundError("unknown access key");
+    return cred->secret_key;
+  };
+  SB_ASSIGN_OR_RETURN(ctx.auth.sigv4, VerifySigV4(sreq, lookup, clock_.Now()));
+  const SigV4Result& sig = ctx.auth.sigv4;
+  policy::Principal& p = ctx.auth.principal;
+  p.source_ip = ctx.http.remote_ip;
+  p.tls = ctx.http.tls;
+  p.anonymous = sig.anonymous;
+  if (!sig.anonymous) {
+    SB_ASSIGN_OR_RETURN(policy::Credential cred, identities_.Lookup(sig.access_key));
+    p.access_key = cred.access_key;
+    p.user = cred.user;
+    p.is_root = cred.is_root;
+  }
+
+  AwsChunkedSource* chunked = nullptr;
+  if (IsStreaming(sig.payload_mode)) {
+    auto source = std::make_unique<AwsChunkedSource>(&ctx.current_body(), sig);
+    chunked = source.get();
+    ctx.WrapBody(std::move(source));
+  } else if (sig.payload_mode == PayloadMode::kSignedHash) {
+    ctx.WrapBody(
+        std::make_unique<Sha256VerifyingSource>(&ctx.current_body(), sig.payload_sha256_hex));
+  }
+  return InstallChecksumCheck(ctx, chunked);
+}
+
+}  // namespace sb::gateway

@@ -1,0 +1,60 @@
+#include "absl/strings/str_cat.h"
+#include "common/error_reason.h"
+#include "gateway/stages/stages.h"
+
+namespace sb::gateway {
+
+std::string_view ActionFor(Operation op) {
+  switch (op) {
+    case Operation::kListBuckets: return "s3:ListAllMyBuckets";
+    case Operation::kCreateBucket: return "s3:CreateBucket";
+    case Operation::kHeadBucket:
+    case Operation::kListObjects:
+    case Operation::kListObjectsV2: return "s3:ListBucket";
+    case Operation::kDeleteBucket: return "s3:DeleteBucket";
+    case Operation::kGetBucketLocation: return "s3:GetBucketLocation";
+    case Operation::kGetBucketVersioning: return "s3:GetBucketVersioning";
+    case Operation::kListMultipartUploads: return "s3:ListBucketMultipartUploads";
+    case Operation::kDeleteObjects:
+    case Operation::kDeleteObject: return "s3:DeleteObject";
+    case Operation::kPutObject:
+    case Operation::kCopyObject:
+    case Operation::kCreateMultipartUpload:
+    case Operation::kUploadPart:
+    case Operation::kUploadPartCopy:
+    case Operation::kCompleteMultipartUpload: return "s3:PutObject";
+    case Operation::kGetObject:
+    case Operation::kHeadObject: return "s3:GetObject";
+    case Operation::kAbortMultipartUpload: return "s3:AbortMultipartUpload";
+    case Operation::kListParts: return "s3:ListMultipartUploadParts";
+    case Operation::kAdminInfo: return "admin:ServerInfo";
+    case Operation::kNotImplemented: return "s3:Unsupported";
+    case Operation::kHealthLive:
+    case Operation::kHealthReady:
+    case Operation::kUnknown: return "";
+  }
+  return "";
+}
+
+absl::Status AuthorizeStage::Run(RequestContext& ctx) {
+  std::string_view action = ActionFor(ctx.req.op);
+  if (action.empty()) {
+    // Health probes are public by design: they reveal only liveness.
+    ctx.decision = {true, "public-endpoint"};
+    return absl::OkStatus();
+  }
+  std::string resource = "arn:aws:s3:::*";
+  if (!ctx.req.bucket.empty()) {
+    resource = ctx.req.key.empty() ? absl::StrCat("arn:aws:s3:::", ctx.req.bucket)
+                                   : absl::StrCat("arn:aws:s3:::", ctx.req.bucket, "/",
+                                                  ctx.req.key);
+  }
+  ctx.decision = authorizer_.Authorize(ctx.auth.principal, action, resource);
+  if (!ctx.decision.allowed) {
+    return MakeError(absl::StatusCode::kPermissionDenied, ErrorReason::kAccessDenied,
+                     "Access Denied");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace sb::gateway

@@ -1,0 +1,182 @@
+#include "server/config.h"
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include <CLI/CLI.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+
+namespace sb::server {
+namespace {
+
+const char* Env(const char* name) {
+  const char* v = std::getenv(name);
+  return (v != nullptr && *v != '\0') ? v : nullptr;
+}
+
+absl::Status ParseAddress(const std::string& address, Config* config) {
+  size_t colon = address.rfind(':');
+  if (colon == std::string::npos) {
+    return absl::InvalidArgumentError("--address must be HOST:PORT, got " + address);
+  }
+  std::string host = address.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  int port = 0;
+  if (!absl::SimpleAtoi(address.substr(colon + 1), &port) || port < 0 || port > 65535) {
+    return absl::InvalidArgumentError("bad port in --address " + address);
+  }
+  config->host = host.empty() ? "0.0.0.0" : host;
+  config->port = port;
+  return absl::OkStatus();
+}
+
+// Values from the optional JSON config file; flags and env override them.
+absl::Status ApplyFile(const std::string& path, std::string* address, std::string* data,
+                       std::string* drives, std::string* meta, int* parity,
+                       std::string* region) {
+  std::ifstream in(path);
+  if (!in) return absl::InvalidArgumentError("cannot read config file " + path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  boost::system::error_code ec;
+  boost::json::value v = boost::json::parse(ss.str(), ec);
+  if (ec || !v.is_object()) return absl::InvalidArgumentError("config file is not a JSON object");
+  for (const auto& [k, val] : v.as_object()) {
+    std::string key(k);
+    if (key == "parity" && val.is_int64()) {
+      *parity = static_cast<int>(val.as_int64());
+      continue;
+    }
+    if (!val.is_string()) {
+      return absl::InvalidArgumentError(absl::StrCat("config key '", key, "' must be a string"));
+    }
+    std::string s(val.as_string());
+    if (key == "address") *address = s;
+    else if (key == "data") *data = s;
+    else if (key == "drives") *drives = s;
+    else if (key == "meta") *meta = s;
+    else if (key == "region") *region = s;
+    else return absl::InvalidArgumentError(absl::StrCat("unknown config key '", key, "'"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<std::string>> ExpandDrives(const std::string& spec) {
+  std::vector<std::string> out;
+  for (absl::string_view part : absl::StrSplit(spec, ',', absl::SkipEmpty())) {
+    std::string p(part);
+    size_t open = p.find('{');
+    if (open == std::string::npos) {
+      out.push_back(p);
+      continue;
+    }
+    size_t dots = p.find("...", open);
+    size_t close = p.find('}', open);
+    int lo = 0;
+    int hi = 0;
+    if (dots == std::string::npos || close == std::string::npos || dots > close ||
+        !absl::SimpleAtoi(p.substr(open + 1, dots - open - 1), &lo) ||
+        !absl::SimpleAtoi(p.substr(dots + 3, close - dots - 3), &hi) || lo > hi ||
+        hi - lo > 64) {
+      return absl::InvalidArgumentError("bad drive range " + p + " (expected e.g. /d{1...4})");
+    }
+    for (int i = lo; i <= hi; ++i) {
+      out.push_back(absl::StrCat(p.substr(0, open), i, p.substr(close + 1)));
+    }
+  }
+  if (out.empty() || out.size() > 16) {
+    return absl::InvalidArgumentError("--drives must name 1 to 16 drives");
+  }
+  return out;
+}
+
+absl::StatusOr<Config> LoadConfig(int argc, char** argv, bool* exit_now) {
+  *exit_now = false;
+  Config config;
+  std::string address, data, drives, meta, region, config_file;
+  int parity = -2;
+  CLI::App app{"strongbox: S3-compatible object storage with governance in the data path"};
+  app.add_option("--address", address, "listen HOST:PORT (default 127.0.0.1:9000; port 0 picks one)");
+  app.add_option("--data", data, "data directory holding drive folders and metadata");
+  app.add_option("--drives", drives, "drive folders: comma list or brace range /mnt/d{1...4}");
+  app.add_option("--meta", meta, "metadata directory (default DATA/meta)");
+  app.add_option("--parity", parity, "parity shards per erasure set (default by drive count)");
+  app.add_option("--region", region, "region reported to clients (default us-east-1)");
+  app.add_option("--config", config_file, "optional JSON config file");
+  app.set_version_flag("--version", "strongbox 0.1.0");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success& e) {
+    app.exit(e);
+    *exit_now = true;
+    return config;
+  } catch (const CLI::ParseError& e) {
+    return absl::InvalidArgumentError(e.what());
+  }
+
+  std::string f_address, f_data, f_drives, f_meta, f_region;
+  int f_parity = -1;
+  if (const char* c = config_file.empty() ? Env("STRONGBOX_CONFIG") : config_file.c_str()) {
+    auto s = ApplyFile(c, &f_address, &f_data, &f_drives, &f_meta, &f_parity, &f_region);
+    if (!s.ok()) return s;
+  }
+  auto pick = [](const std::string& flag, const char* env, const std::string& file) {
+    if (!flag.empty()) return flag;
+    if (const char* e = Env(env)) return std::string(e);
+    return file;
+  };
+  address = pick(address, "STRONGBOX_ADDRESS", f_address);
+  data = pick(data, "STRONGBOX_DATA", f_data);
+  drives = pick(drives, "STRONGBOX_DRIVES", f_drives);
+  meta = pick(meta, "STRONGBOX_META", f_meta);
+  region = pick(region, "STRONGBOX_REGION", f_region);
+  if (parity == -2) {
+    parity = f_parity;
+    if (const char* e = Env("STRONGBOX_PARITY")) {
+      if (!absl::SimpleAtoi(e, &parity)) return absl::InvalidArgumentError("bad STRONGBOX_PARITY");
+    }
+  }
+
+  if (!address.empty()) {
+    auto s = ParseAddress(address, &config);
+    if (!s.ok()) return s;
+  }
+  if (!data.empty()) config.data_dir = data;
+  if (!region.empty()) config.region = region;
+  config.parity = parity;
+  config.meta_dir = meta.empty() ? config.data_dir + "/meta" : meta;
+  if (drives.empty()) {
+    for (int i = 1; i <= 4; ++i) config.drives.push_back(absl::StrCat(config.data_dir, "/drives/d", i));
+  } else {
+    auto d = ExpandDrives(drives);
+    if (!d.ok()) return d.status();
+    config.drives = *d;
+  }
+  const char* ak = Env("STRONGBOX_ROOT_ACCESS_KEY");
+  const char* sk = Env("STRONGBOX_ROOT_SECRET_KEY");
+  if ((ak == nullptr) != (sk == nullptr)) {
+    return absl::InvalidArgumentError(
+        "set both STRONGBOX_ROOT_ACCESS_KEY and STRONGBOX_ROOT_SECRET_KEY, or neither");
+  }
+  if (ak != nullptr) {
+    config.root_access_key = ak;
+    config.root_secret_key = sk;
+    if (config.root_access_key.size() < 3 || config.root_secret_key.size() < 8) {
+      return absl::InvalidArgumentError(
+          "root access key must be >= 3 characters and secret key >= 8 characters");
+    }
+  }
+  return config;
+}
+
+}  // namespace sb::server

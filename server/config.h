@@ -1,0 +1,32 @@
+// Server configuration: parsed once at startup from flags, environment and an optional
+// JSON file (flags override env override file) and validated; errors are fatal.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace sb::server {
+
+struct Config {
+  std::string host = "127.0.0.1";
+  int port = 9000;
+  std::string data_dir = "./data";
+  std::vector<std::string> drives;  // default: <data>/drives/d1..d4
+  std::string meta_dir;             // default: <data>/meta
+  int parity = -1;                  // -1: default for the drive count
+  std::string region = "us-east-1";
+  std::string root_access_key;      // from the environment only
+  std::string root_secret_key;
+};
+
+// Parses argv (CLI11), STRONGBOX_* environment variables and --config FILE.
+// InvalidArgument with a readable message for bad input; the caller prints and exits 2.
+// Returns NotFound-free OK with `*exit_now` set for --help / --version output.
+absl::StatusOr<Config> LoadConfig(int argc, char** argv, bool* exit_now);
+
+// Expands "/mnt/d{1...4}" into /mnt/d1../mnt/d4 and splits comma lists.
+absl::StatusOr<std::vector<std::string>> ExpandDrives(const std::string& spec);
+
+}  // namespace sb::server

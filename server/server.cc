@@ -1,0 +1,114 @@
+#include "server/server.h"
+
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/clock.h"
+#include "common/logging.h"
+#include "common/status_macros.h"
+#include "erasure/data_plane.h"
+#include "gateway/access_log.h"
+#include "gateway/handlers/handlers.h"
+#include "gateway/http_server.h"
+#include "gateway/object_service.h"
+#include "gateway/pipeline.h"
+#include "gateway/stages/stages.h"
+#include "metadata/metadata_store.h"
+#include "policy/authorizer.h"
+#include "policy/identity.h"
+#include "server/root_credentials.h"
+
+namespace sb::server {
+namespace {
+
+constexpr char kVersion[] = "0.1.0";
+
+absl::Status MakeDirs(const std::string& path) {
+  std::error_code ec;
+  std::filesystem::create_directories(path, ec);
+  if (ec) return absl::PermissionDeniedError("cannot create " + path + ": " + ec.message());
+  return absl::OkStatus();
+}
+
+void PrintCredentials(const RootCredentials& root) {
+  if (root.stored_at.empty()) {
+    std::printf("root access key: %s (from STRONGBOX_ROOT_ACCESS_KEY)\n",
+                root.credential.access_key.c_str());
+  } else if (root.generated_now) {
+    std::printf(
+        "generated root credentials (shown once; stored in %s, mode 0600):\n"
+        "  access key: %s\n  secret key: %s\n",
+        root.stored_at.c_str(), root.credential.access_key.c_str(),
+        root.credential.secret_key.c_str());
+  } else {
+    std::printf("root access key: %s (secret in %s)\n", root.credential.access_key.c_str(),
+                root.stored_at.c_str());
+  }
+  std::fflush(stdout);
+}
+
+}  // namespace
+
+absl::Status Run(const Config& config) {
+  // Block the stop signals in every thread; the main thread waits for them below.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  const Clock& clock = SystemClock::Get();
+  SB_RETURN_IF_ERROR(MakeDirs(config.meta_dir));
+  for (const auto& d : config.drives) SB_RETURN_IF_ERROR(MakeDirs(d));
+  SB_ASSIGN_OR_RETURN(RootCredentials root,
+                      LoadOrCreateRootCredentials(config.meta_dir, config.root_access_key,
+                                                  config.root_secret_key));
+  SB_ASSIGN_OR_RETURN(auto meta, metadata::MetadataStore::Open(config.meta_dir + "/rocksdb"));
+  erasure::DataPlaneOptions data_options;
+  data_options.drive_paths = config.drives;
+  data_options.parity = config.parity;
+  SB_ASSIGN_OR_RETURN(auto data, erasure::DataPlane::Open(data_options));
+
+  policy::IdentityStore identities(root.credential);
+  policy::Authorizer authorizer;
+  gateway::ObjectService objects(*meta, *data, clock);
+  gateway::Services services{*meta, objects, *data, clock, config.region,
+                             {kVersion, clock.Now(), config.drives}};
+  std::vector<std::unique_ptr<gateway::Stage>> stages;
+  stages.push_back(std::make_unique<gateway::ParseStage>());
+  stages.push_back(std::make_unique<gateway::AuthenticateStage>(identities, clock));
+  stages.push_back(std::make_unique<gateway::AuthorizeStage>(authorizer));
+  stages.push_back(std::make_unique<gateway::HandleStage>(
+      [&services](gateway::RequestContext& ctx) { return gateway::Dispatch(ctx, services); }));
+  gateway::AccessLog access_log;
+  gateway::Pipeline pipeline(std::move(stages), &access_log);
+
+  gateway::HttpServerOptions http_options;
+  http_options.host = config.host;
+  http_options.port = config.port;
+  SB_ASSIGN_OR_RETURN(auto http, gateway::HttpServer::Start(http_options, &pipeline));
+
+  PrintCredentials(root);
+  Log(LogLevel::kInfo, "started",
+      {{"version", kVersion},
+       {"drives", absl::StrJoin(config.drives, ",")},
+       {"erasure", absl::StrCat(data->DataShards(), "+", data->ParityShards())},
+       {"meta", config.meta_dir}});
+  std::printf("listening on http://%s\n", http->BoundAddress().c_str());
+  std::fflush(stdout);
+
+  int sig = 0;
+  sigwait(&signals, &sig);
+  Log(LogLevel::kInfo, "stopping: draining in-flight requests",
+      {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
+  size_t left = http->Drain(absl::Seconds(30));
+  Log(LogLevel::kInfo, "stopped", {{"connections_cut", absl::StrCat(left)}});
+  if (left != 0) std::_Exit(0);  // Threads still hold references; do not unwind under them.
+  return absl::OkStatus();
+}
+
+}  // namespace sb::server
