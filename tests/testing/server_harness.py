@@ -85,6 +85,39 @@ def write_random_file(path, size: int, seed: int = None) -> str:
     return h.hexdigest()
 
 
+def make_tree(root, seed: int = 1) -> dict:
+    """Creates a small directory tree of varied files under root; returns tree_digest."""
+    import random
+    rnd = random.Random(seed)
+    files = {
+        "README.txt": b"strongbox sync test\n",
+        "empty.bin": b"",
+        "docs/guide.md": b"# Guide\n" * 200,
+        "docs/nested/deeper/leaf.json": b'{"a": 1}\n',
+        "docs/with space/file name.txt": b"spaces in names\n",
+        "data/unicode-ü.bin": bytes(rnd.getrandbits(8) for _ in range(3000)),
+        "data/medium.bin": rnd.randbytes(700_000),
+        "data/small-0.bin": rnd.randbytes(10),
+        "data/small-1.bin": rnd.randbytes(4096),
+        "data/plus+and=equals.txt": b"odd chars\n",
+    }
+    for rel, data in files.items():
+        path = Path(root) / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    return tree_digest(root)
+
+
+def tree_digest(root) -> dict:
+    """Maps every regular file's path relative to root ('/'-separated) to its md5."""
+    out = {}
+    root = Path(root)
+    for path in sorted(root.rglob("*")):
+        if path.is_file():
+            out[path.relative_to(root).as_posix()] = file_md5(path)
+    return out
+
+
 class ServerError(AssertionError):
     pass
 
@@ -275,10 +308,10 @@ class StrongboxServer:
         return env
 
     def aws(self, *args, timeout: float = 300, check: bool = True, access_key=None,
-            secret_key=None) -> subprocess.CompletedProcess:
+            secret_key=None, input: bytes = None) -> subprocess.CompletedProcess:
         """Runs `aws --endpoint-url ENDPOINT ARGS...` and returns the completed process."""
         cmd = ["aws", "--endpoint-url", self.endpoint] + [str(a) for a in args]
-        return run_tool(cmd, self.aws_env(access_key, secret_key), timeout, check)
+        return run_tool(cmd, self.aws_env(access_key, secret_key), timeout, check, input)
 
     def write_s3cmd_config(self, path=None) -> Path:
         path = Path(path or self.work_dir / "s3cmd.cfg")
@@ -410,10 +443,12 @@ def raw_exchange(port: int, payload: bytes, timeout: float = 10, half_close: boo
     return bytes(out)
 
 
-def run_tool(cmd, env, timeout: float, check: bool) -> subprocess.CompletedProcess:
+def run_tool(cmd, env, timeout: float, check: bool, input: bytes = None,
+             cwd=None) -> subprocess.CompletedProcess:
+    """Runs an external client; raises AssertionError on timeout or (check) failure."""
     try:
-        res = subprocess.run(cmd, env=env, stdin=subprocess.DEVNULL, capture_output=True,
-                             timeout=timeout)
+        res = subprocess.run(cmd, env=env, input=input, capture_output=True, timeout=timeout,
+                             cwd=cwd, stdin=None if input is not None else subprocess.DEVNULL)
     except subprocess.TimeoutExpired as e:
         raise AssertionError(f"{cmd[0]} timed out after {timeout}s: {' '.join(cmd)}\n"
                              f"stdout: {e.stdout!r}\nstderr: {e.stderr!r}")
