@@ -24,7 +24,7 @@ struct ListObjectsOptions {
 };
 
 struct ListObjectsResult {
-  std::vector<ObjectRecord> objects;        // sorted by key
+  std::vector<ObjectRecord> objects;         // sorted by key
   std::vector<std::string> common_prefixes;  // sorted
   bool is_truncated = false;
   // The last key or common prefix returned (the V1 NextMarker / V2 continuation point).
@@ -34,7 +34,7 @@ struct ListObjectsResult {
 struct ListUploadsOptions {
   std::string prefix;
   std::string delimiter;
-  std::string key_marker;        // exclusive, together with upload_id_marker
+  std::string key_marker;  // exclusive, together with upload_id_marker
   std::string upload_id_marker;
   int max_uploads = 1000;
 };
@@ -75,8 +75,7 @@ class MetadataStore {
   virtual absl::StatusOr<std::optional<ObjectRecord>> PutObject(std::string_view bucket,
                                                                 const ObjectRecord& object) = 0;
   // NotFound(kNoSuchBucket) or NotFound(kNoSuchKey).
-  virtual absl::StatusOr<ObjectRecord> GetObject(std::string_view bucket,
-                                                 std::string_view key) = 0;
+  virtual absl::StatusOr<ObjectRecord> GetObject(std::string_view bucket, std::string_view key) = 0;
   // Removes the current version; returns it, or nullopt if there was none (not an error).
   virtual absl::StatusOr<std::optional<ObjectRecord>> DeleteObject(std::string_view bucket,
                                                                    std::string_view key) = 0;
@@ -96,8 +95,7 @@ class MetadataStore {
   // Parts with number > part_number_marker, at most max_parts.
   virtual absl::StatusOr<ListPartsResult> ListParts(std::string_view bucket, std::string_view key,
                                                     std::string_view upload_id,
-                                                    uint32_t part_number_marker,
-                                                    int max_parts) = 0;
+                                                    uint32_t part_number_marker, int max_parts) = 0;
   virtual absl::StatusOr<ListUploadsResult> ListUploads(std::string_view bucket,
                                                         const ListUploadsOptions& options) = 0;
   // Atomically: removes the upload and all its parts, and puts `object` as the current

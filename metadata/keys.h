@@ -1,0 +1,67 @@
+// Key encodings and column family names of the RocksDB metadata store, all in one place.
+// Every key is a tuple of components. All but the last component are escaped ('\0' becomes
+// "\0\xff") and terminated by "\0\x01", so tuples sort component by component in byte order
+// and a component can never be confused with its neighbour, whatever bytes it holds.
+// The last component is stored raw. Pure functions; thread-safe.
+//
+// Versioning (later): a "versions" column family keyed
+//   C(bucket) C(key) <bitwise-inverted 8-byte big-endian version sequence>
+// would list the newest version of a key first; the "objects" CF keeps pointing at the
+// current version, so ListObjects stays a scan over "objects" only.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace sb::metadata {
+
+// Column family names. "default" holds only the store-format marker.
+inline constexpr std::string_view kBucketsCf = "buckets";  // bucket name -> BucketRecord
+inline constexpr std::string_view kObjectsCf = "objects";  // C(bucket) key -> ObjectRecord
+inline constexpr std::string_view kUploadsCf = "uploads";  // C(bucket) C(key) id -> UploadRecord
+inline constexpr std::string_view kPartsCf = "parts";  // C(bucket) C(key) C(id) BE32 -> DataPart
+
+// Key in the default CF holding the on-disk format version (kFormatVersion, decimal).
+inline constexpr std::string_view kFormatVersionKey = "strongbox.metadata.format_version";
+inline constexpr std::string_view kFormatVersion = "1";
+
+// Appends `part` escaped but NOT terminated: a prefix of the encoding of any component
+// that starts with `part`. Used to seek to a key prefix inside a non-final component.
+void AppendEscaped(std::string* out, std::string_view part);
+// Appends `part` escaped and terminated (a full non-final component, "C(part)" above).
+void AppendComponent(std::string* out, std::string_view part);
+// Removes one full component from the front of `*in` and returns it unescaped; nullopt if
+// `*in` does not start with a well-formed component.
+std::optional<std::string> ConsumeComponent(std::string_view* in);
+
+// The smallest string greater than every string that starts with `prefix`; empty if there
+// is none (prefix empty or all 0xff).
+std::string PrefixSuccessor(std::string_view prefix);
+
+// buckets CF.
+std::string BucketKey(std::string_view bucket);
+
+// objects CF: C(bucket) followed by the raw object key.
+std::string ObjectBucketPrefix(std::string_view bucket);
+std::string ObjectKey(std::string_view bucket, std::string_view key);
+
+// uploads CF: C(bucket) C(key) followed by the raw upload id.
+std::string UploadBucketPrefix(std::string_view bucket);
+std::string UploadKey(std::string_view bucket, std::string_view key, std::string_view upload_id);
+struct UploadKeyParts {
+  std::string key;
+  std::string upload_id;
+};
+// Decodes an uploads-CF key with its UploadBucketPrefix already removed.
+std::optional<UploadKeyParts> DecodeUploadSuffix(std::string_view suffix);
+
+// parts CF: C(bucket) C(key) C(upload id) followed by the part number, 4 bytes big-endian.
+std::string PartPrefix(std::string_view bucket, std::string_view key, std::string_view upload_id);
+std::string PartKey(std::string_view bucket, std::string_view key, std::string_view upload_id,
+                    uint32_t part_number);
+// Decodes the part number from a parts-CF key with its PartPrefix already removed.
+std::optional<uint32_t> DecodePartSuffix(std::string_view suffix);
+
+}  // namespace sb::metadata
