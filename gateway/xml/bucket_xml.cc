@@ -1,0 +1,40 @@
+#include "gateway/xml/bucket_xml.h"
+
+#include "gateway/xml/xml_builder.h"
+
+namespace sb::gateway::xml {
+
+std::string ListAllMyBucketsXml(std::string_view owner_id,
+                                const std::vector<metadata::BucketRecord>& buckets) {
+  XmlBuilder b(256 + buckets.size() * 128);
+  b.Declaration();
+  b.OpenRoot("ListAllMyBucketsResult");
+  b.OwnerElement("Owner", owner_id);
+  b.Open("Buckets");
+  for (const auto& bucket : buckets) {
+    b.Open("Bucket");
+    b.Element("Name", bucket.name());
+    b.TimeElement("CreationDate", bucket.created_unix_nanos());
+    b.Close("Bucket");
+  }
+  b.Close("Buckets");
+  b.Close("ListAllMyBucketsResult");
+  return b.Finish();
+}
+
+std::string LocationConstraintXml(std::string_view region) {
+  std::string out;
+  out.reserve(160);
+  out.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<LocationConstraint xmlns=\"");
+  out.append(kS3Namespace);
+  if (region.empty() || region == "us-east-1") {
+    out.append("\"/>");
+    return out;
+  }
+  out.append("\">");
+  AppendEscaped(&out, region);
+  out.append("</LocationConstraint>");
+  return out;
+}
+
+}  // namespace sb::gateway::xml

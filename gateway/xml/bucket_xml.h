@@ -1,0 +1,22 @@
+// Bucket-level S3 response documents: ListAllMyBucketsResult (ListBuckets) and
+// LocationConstraint (GetBucketLocation). Pure functions, thread-safe.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "metadata/proto/records.pb.h"
+
+namespace sb::gateway::xml {
+
+// ListAllMyBucketsResult with Owner (ID and DisplayName both `owner_id`) and one
+// Bucket (Name, CreationDate) per record, in the given order.
+std::string ListAllMyBucketsXml(std::string_view owner_id,
+                                const std::vector<metadata::BucketRecord>& buckets);
+
+// `<LocationConstraint xmlns="..."/>` for "" and "us-east-1" (S3 reports the classic region
+// as empty), otherwise `<LocationConstraint xmlns="...">region</LocationConstraint>`.
+std::string LocationConstraintXml(std::string_view region);
+
+}  // namespace sb::gateway::xml

@@ -1,0 +1,8 @@
+sb_unit_test(NAME gateway_xml_test
+  SOURCES
+    xml_builder_test.cc
+    xml_list_objects_test.cc
+    xml_responses_test.cc
+    xml_request_test.cc
+    xml_roundtrip_test.cc
+  DEPS sb::gateway_xml pugixml::pugixml)
