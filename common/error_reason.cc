@@ -77,6 +77,7 @@ std::string_view ReasonName(ErrorReason reason) {
     SB_REASON_CASE(TooManyParts)
     SB_REASON_CASE(InvalidEncoding)
     SB_REASON_CASE(InvalidCopySource)
+    SB_REASON_CASE(AuthorizationQueryParametersError)
 #undef SB_REASON_CASE
   }
   return "Unknown";

@@ -53,6 +53,7 @@ enum class ErrorReason {
   kTooManyParts,
   kInvalidEncoding,
   kInvalidCopySource,
+  kAuthorizationQueryParametersError,
 };
 
 // Returns `status` with `reason` attached (no-op for OK).

@@ -1,0 +1,7 @@
+sb_unit_test(NAME gateway_auth_test
+  SOURCES
+    ${CMAKE_CURRENT_SOURCE_DIR}/sigv4_test.cc
+    ${CMAKE_CURRENT_SOURCE_DIR}/sigv4_presign_test.cc
+    ${CMAKE_CURRENT_SOURCE_DIR}/aws_chunked_test.cc
+    ${CMAKE_CURRENT_SOURCE_DIR}/payload_verify_test.cc
+  DEPS sb::gateway_auth OpenSSL::Crypto)
