@@ -64,7 +64,7 @@ void ObjectReader::OpenShard(uint32_t i) {
 
 uint8_t* ObjectReader::Block(uint32_t i, uint64_t block_len) {
   if (i < k_) return data_.data() + i * block_len;
-  if (parity_.empty()) parity_.resize(layout_.FullBlockLen() * (n_ - k_));
+  if (parity_.size() < block_len * (n_ - k_)) parity_.resize(block_len * (n_ - k_));
   return parity_.data() + (i - k_) * block_len;
 }
 
@@ -148,7 +148,8 @@ absl::Status ObjectReader::Read(uint64_t offset, uint64_t length, const ByteSink
   if (length == 0) return absl::OkStatus();
   const uint64_t bs = ref_.block_size;
   const uint64_t end = offset + length;
-  data_.resize(layout_.FullBlockLen() * k_);
+  // Only the last stripe is short, so the first one touched has the largest blocks.
+  data_.resize(layout_.BlockLen(offset / bs) * k_);
   for (uint64_t s = offset / bs; s <= (end - 1) / bs; ++s) {
     const uint64_t start = s * bs;
     const uint64_t lo = std::max(offset, start) - start;

@@ -35,8 +35,7 @@ ShardedObjectWriter::ShardedObjectWriter(std::shared_ptr<const PlaneState> plane
       k_(static_cast<uint32_t>(plane_->codec.data_shards())),
       m_(static_cast<uint32_t>(plane_->codec.parity_shards())),
       full_{0, plane_->block_size, k_} {
-  stripe_.resize(full_.FullBlockLen() * k_);
-  parity_.resize(full_.FullBlockLen() * m_);
+  // stripe_ and parity_ grow on demand, so small objects do not pay for a full stripe.
   sums_.resize(k_ + m_);
   shards_.resize(k_ + m_);
   for (uint32_t i = 0; i < k_ + m_; ++i) {
@@ -68,6 +67,10 @@ absl::Status ShardedObjectWriter::Write(std::string_view data) {
   const size_t block_size = plane_->block_size;
   while (!data.empty()) {
     size_t n = std::min(block_size - fill_, data.size());
+    if (stripe_.size() < fill_ + n) {
+      stripe_.resize(
+          std::min<size_t>(std::max(fill_ + n, 2 * stripe_.size()), full_.FullBlockLen() * k_));
+    }
     std::memcpy(stripe_.data() + fill_, data.data(), n);
     fill_ += n;
     size_ += n;
@@ -98,6 +101,8 @@ void ShardedObjectWriter::OpenShards() {
 absl::Status ShardedObjectWriter::FlushStripe() {
   if (!shards_opened_) OpenShards();
   const size_t block_len = (fill_ + k_ - 1) / k_;
+  if (stripe_.size() < block_len * k_) stripe_.resize(block_len * k_);
+  if (parity_.size() < block_len * m_) parity_.resize(block_len * m_);
   std::memset(stripe_.data() + fill_, 0, block_len * k_ - fill_);
   std::vector<const uint8_t*> data(k_);
   std::vector<uint8_t*> parity(m_);
