@@ -40,7 +40,9 @@ struct ListUploadsOptions {
 };
 
 struct ListUploadsResult {
-  std::vector<UploadRecord> uploads;  // sorted by (key, initiated, upload id)
+  // Sorted by (key, upload id). Upload ids are time-ordered (NewTimeOrderedId), so within a
+  // key this is initiation order.
+  std::vector<UploadRecord> uploads;
   std::vector<std::string> common_prefixes;
   bool is_truncated = false;
   std::string next_key_marker;
@@ -71,28 +73,34 @@ class MetadataStore {
   virtual absl::StatusOr<std::vector<BucketRecord>> ListBuckets() = 0;
 
   // Makes `object` the current version of its key. Returns the record it replaced (so the
-  // caller can free its data) or nullopt. NotFound(kNoSuchBucket).
+  // caller can free its data) or nullopt. NotFound(kNoSuchBucket); InvalidArgument for an
+  // empty key.
   virtual absl::StatusOr<std::optional<ObjectRecord>> PutObject(std::string_view bucket,
                                                                 const ObjectRecord& object) = 0;
   // NotFound(kNoSuchBucket) or NotFound(kNoSuchKey).
   virtual absl::StatusOr<ObjectRecord> GetObject(std::string_view bucket, std::string_view key) = 0;
   // Removes the current version; returns it, or nullopt if there was none (not an error).
+  // NotFound(kNoSuchBucket).
   virtual absl::StatusOr<std::optional<ObjectRecord>> DeleteObject(std::string_view bucket,
                                                                    std::string_view key) = 0;
   // S3 ListObjects semantics; seeks past whole common prefixes instead of scanning them.
+  // NotFound(kNoSuchBucket); InvalidArgument if max_keys < 0.
   virtual absl::StatusOr<ListObjectsResult> ListObjects(std::string_view bucket,
                                                         const ListObjectsOptions& options) = 0;
 
-  // Multipart uploads. NotFound(kNoSuchUpload) for unknown (bucket, key, upload id).
+  // Multipart uploads. NotFound(kNoSuchUpload) for unknown (bucket, key, upload id), but
+  // NotFound(kNoSuchBucket) if the bucket itself does not exist.
+  // CreateUpload: AlreadyExists if the upload id is already in use for that key.
   virtual absl::Status CreateUpload(const UploadRecord& upload) = 0;
   virtual absl::StatusOr<UploadRecord> GetUpload(std::string_view bucket, std::string_view key,
                                                  std::string_view upload_id) = 0;
   // Records a part; returns the part it replaced (same number), if any.
+  // InvalidArgument for part number 0.
   virtual absl::StatusOr<std::optional<DataPart>> PutPart(std::string_view bucket,
                                                           std::string_view key,
                                                           std::string_view upload_id,
                                                           const DataPart& part) = 0;
-  // Parts with number > part_number_marker, at most max_parts.
+  // Parts with number > part_number_marker, at most max_parts (InvalidArgument if < 0).
   virtual absl::StatusOr<ListPartsResult> ListParts(std::string_view bucket, std::string_view key,
                                                     std::string_view upload_id,
                                                     uint32_t part_number_marker, int max_parts) = 0;
@@ -101,6 +109,9 @@ class MetadataStore {
   // Atomically: removes the upload and all its parts, and puts `object` as the current
   // version. Returns the replaced object record (if any) so its data can be freed.
   // Parts of the upload not named in `object.parts` are returned in `unused_parts`.
+  // The upload is found by (bucket, object.key, upload_id). InvalidArgument(kInvalidPartOrder)
+  // unless part numbers ascend strictly; InvalidArgument(kInvalidPart) unless each named part
+  // is the one currently stored under its number (same data_ref). Nothing changes on error.
   virtual absl::StatusOr<std::optional<ObjectRecord>> CompleteUpload(
       std::string_view bucket, std::string_view upload_id, const ObjectRecord& object,
       std::vector<DataPart>* unused_parts) = 0;

@@ -157,24 +157,31 @@ TEST_F(PersistenceTest, ConcurrentCreateBucketHasOneWinner) {
 // A put racing DeleteBucket either lands first (and the delete fails) or fails with
 // NoSuchBucket; it can never leave an object behind in a deleted bucket.
 TEST_F(PersistenceTest, DeleteBucketNeverOrphansAConcurrentPut) {
+  constexpr int kPutters = 3;
   for (int round = 0; round < 10; ++round) {
     const std::string bucket = "r" + std::to_string(round);
     CreateBucketOrDie(bucket);
+    std::atomic<bool> go{false};
     std::atomic<bool> deleted{false};
-    std::atomic<int> puts_ok{0};
-    std::thread putter([&] {
-      for (int i = 0; i < 30 && !deleted.load(); ++i) {
-        auto put = store_->PutObject(bucket, MakeObject("k" + std::to_string(i)));
-        if (put.ok()) {
-          ++puts_ok;
-          // Delete it again so the bucket can become empty and the race can recur.
-          EXPECT_THAT(store_->DeleteObject(bucket, "k" + std::to_string(i)), IsOk());
-        } else {
-          EXPECT_THAT(put, StatusIs(absl::StatusCode::kNotFound, ErrorReason::kNoSuchBucket));
+    std::vector<std::thread> threads;
+    for (int p = 0; p < kPutters; ++p) {
+      threads.emplace_back([&, p] {
+        while (!go.load()) std::this_thread::yield();
+        for (int i = 0; i < 50 && !deleted.load(); ++i) {
+          const std::string key = "k" + std::to_string(p) + "-" + std::to_string(i);
+          auto put = store_->PutObject(bucket, MakeObject(key));
+          if (put.ok()) {
+            // Delete it again so the bucket can become empty and the race can recur.
+            EXPECT_THAT(store_->DeleteObject(bucket, key), IsOk());
+          } else {
+            EXPECT_THAT(put, StatusIs(absl::StatusCode::kNotFound, ErrorReason::kNoSuchBucket));
+          }
         }
-      }
-    });
-    std::thread deleter([&] {
+      });
+    }
+    threads.emplace_back([&] {
+      go = true;
+      std::this_thread::yield();  // let the putters get going before the first attempt
       while (!deleted.load()) {
         absl::Status s = store_->DeleteBucket(bucket);
         if (s.ok()) {
@@ -184,8 +191,7 @@ TEST_F(PersistenceTest, DeleteBucketNeverOrphansAConcurrentPut) {
         }
       }
     });
-    putter.join();
-    deleter.join();
+    for (auto& thread : threads) thread.join();
     // Recreate the name: any orphan from a put that slipped past the delete would show up.
     CreateBucketOrDie(bucket);
     auto listed = store_->ListObjects(bucket, {});
