@@ -63,8 +63,10 @@ class ObjectWriter {
   // Flushes the last partial stripe, makes every shard durable (fdatasync) and returns
   // the reference. Fails with Unavailable (reason kQuorumLost) if fewer than the write
   // quorum of shards could be made durable; nothing is left behind in that case.
+  // (Write fails the same way as soon as the quorum is lost.) Size-0 objects use no files.
   virtual absl::StatusOr<DataRef> Finish() = 0;
   // Removes whatever was written. Called (or implied by destruction without Finish).
+  // A no-op after a successful Finish (use DataPlane::Delete).
   virtual void Abort() = 0;
 };
 
@@ -76,18 +78,26 @@ class DataPlane {
   virtual ~DataPlane() = default;
 
   // Opens (formatting empty drives on first use) the drives in `options`.
-  // Fails with FailedPrecondition if a drive belongs to another deployment or slot.
+  // Fails with FailedPrecondition if a drive belongs to another deployment or slot (or is
+  // non-empty and unformatted), InvalidArgument for bad options (drive count, parity,
+  // block_size, duplicate drives), Unavailable(kQuorumLost) if too few drives are usable.
+  // Layout on disk: docs/on-disk-format.md, "Erasure shards".
   static absl::StatusOr<std::unique_ptr<DataPlane>> Open(const DataPlaneOptions& options);
 
+  // A writer for a new object (the plane's current K+M). Writers may outlive the plane.
+  // Unavailable(kQuorumLost) if fewer drives than the write quorum are online.
   virtual absl::StatusOr<std::unique_ptr<ObjectWriter>> NewWriter() = 0;
 
   // Streams bytes [offset, offset+length) of the object to `sink`, verifying every block
   // checksum and reconstructing from parity when shards are missing or corrupt.
-  // DataLoss (reason kDataCorrupted) if fewer than K good shards remain for a stripe.
+  // DataLoss (reason kDataCorrupted) if fewer than K good shards remain for a stripe;
+  // bytes before that stripe may already have been sent. InvalidArgument (kInvalidRange)
+  // if the range is outside the object, InvalidArgument if `ref` does not fit this plane.
   virtual absl::Status Read(const DataRef& ref, uint64_t offset, uint64_t length,
                             const ByteSink& sink) = 0;
 
-  // Removes the object's shards. Missing shards are not an error.
+  // Removes the object's shards. Missing shards are not an error; Unavailable
+  // (kQuorumLost) if fewer than a write quorum of shards could be removed.
   virtual absl::Status Delete(const DataRef& ref) = 0;
 
   // Number of drives and the K+M layout new objects get.
