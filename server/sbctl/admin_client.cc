@@ -154,14 +154,17 @@ absl::StatusOr<Response> AdminClient::Send(std::string_view method, std::string_
   const std::string method_str(method);
   const std::string body_str(body);  // must outlive curl_easy_perform
 
+  // Bodiless GET/HEAD/DELETE go without POSTFIELDS; everything else sends its (maybe empty)
+  // body through POSTFIELDS, which lets curl hash the payload it signs.
+  const bool has_body =
+      !body.empty() || (method_str != "GET" && method_str != "HEAD" && method_str != "DELETE");
+  // Never pass curl "Name:" header-removal lines (e.g. "Expect:"): curl 7.88 still lists
+  // them in SignedHeaders without sending them, so every server rejects the signature.
   curl_slist* headers = nullptr;
   const std::string sha_header = absl::StrCat("x-amz-content-sha256: ", Sha256Hex(body));
   headers = curl_slist_append(headers, sha_header.c_str());
-  headers = curl_slist_append(headers, "Expect:");  // no 100-continue round trip
-  // With an empty body "Content-Type:" stops curl from adding its form-encoding default.
-  const std::string type_header =
-      body.empty() ? "Content-Type:" : absl::StrCat("Content-Type: ", AsAbsl(content_type));
-  headers = curl_slist_append(headers, type_header.c_str());
+  const std::string type_header = absl::StrCat("Content-Type: ", AsAbsl(content_type));
+  if (has_body) headers = curl_slist_append(headers, type_header.c_str());
   std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> header_guard(headers,
                                                                            &curl_slist_free_all);
 
@@ -187,12 +190,12 @@ absl::StatusOr<Response> AdminClient::Send(std::string_view method, std::string_
     curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 0L);
     curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 0L);
   }
-  if (method_str == "GET" && body.empty()) {
-    curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);
-  } else if (method_str == "HEAD") {
+  if (method_str == "HEAD") {
     curl_easy_setopt(easy, CURLOPT_NOBODY, 1L);
+  } else if (!has_body) {
+    curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);
+    if (method_str != "GET") curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, method_str.c_str());
   } else {
-    // POSTFIELDS (not a read callback) lets curl hash the payload it signs.
     curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body_str.size()));
     curl_easy_setopt(easy, CURLOPT_POSTFIELDS, body_str.c_str());
     curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, method_str.c_str());

@@ -120,9 +120,12 @@ absl::StatusOr<std::string> ResolveConfigDir(std::string_view flag_value,
 
 absl::StatusOr<std::string> NormalizeServerUrl(std::string_view url) {
   auto parsed = boost::urls::parse_absolute_uri(boost::core::string_view(url.data(), url.size()));
+  // Never echo a URL that may hold a password ("http://user:pass@host").
+  const std::string shown =
+      url.find('@') == std::string_view::npos ? std::string(url) : "<redacted>";
   auto invalid = [&](std::string_view why) {
     return absl::InvalidArgumentError(
-        absl::StrCat("invalid server URL '", AsAbsl(url), "': ", AsAbsl(why)));
+        absl::StrCat("invalid server URL '", shown, "': ", AsAbsl(why)));
   };
   if (!parsed) return invalid("not an absolute URL such as http://127.0.0.1:9000");
   const std::string scheme(parsed->scheme());

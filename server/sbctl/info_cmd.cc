@@ -36,6 +36,8 @@ std::string Render(const json::value& v) {
       return std::string(v.get_string());
     case json::kind::null:
       return "-";
+    case json::kind::double_:
+      return absl::StrCat(v.get_double());  // Boost.JSON would print 1.5 as "1.5E0"
     default:
       return json::serialize(v);  // numbers, bools, and nested values in compact JSON
   }
