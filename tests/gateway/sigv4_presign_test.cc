@@ -9,6 +9,7 @@ namespace {
 
 using testing::ExampleLookup;
 using testing::ExampleTime;
+using testing::TestSign;
 
 constexpr char kExampleSignature[] =
     "aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404";
@@ -156,6 +157,35 @@ TEST(SigV4PresignTest, RoundTripWithExtraParametersAndHeaders) {
   req.headers[1].second = "mallory";
   ExpectError(VerifySigV4(req, ExampleLookup(), ExampleTime()), absl::StatusCode::kPermissionDenied,
               ErrorReason::kSignatureDoesNotMatch);
+}
+
+// A presigner that covered x-amz-content-sha256 binds the body hash; an unsigned such header
+// is ignored (the payload stays UNSIGNED-PAYLOAD).
+TEST(SigV4PresignTest, SignedPayloadHashHeader) {
+  const std::string hash = "44ce7dd67c959e0d3524ffac1771dfbba87d2b6b4b4e99e42034a8b803f8b072";
+  testing::TestSignInput in;
+  in.method = "PUT";
+  in.canonical_uri = "/b/k";
+  in.signed_headers = {"host", "x-amz-content-sha256"};
+  in.payload_hash = hash;
+  in.canonical_query =
+      "X-Amz-Algorithm=AWS4-HMAC-SHA256"
+      "&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-1%2Fs3%2Faws4_request"
+      "&X-Amz-Date=20130524T000000Z&X-Amz-Expires=60"
+      "&X-Amz-SignedHeaders=host%3Bx-amz-content-sha256";
+  std::vector<std::pair<std::string, std::string>> h = {{"host", "h"},
+                                                        {"x-amz-content-sha256", hash}};
+  SigV4Request req{"PUT", "/b/k", in.canonical_query + "&X-Amz-Signature=" + TestSign(in, h), h};
+  absl::StatusOr<SigV4Result> r = VerifySigV4(req, ExampleLookup(), ExampleTime());
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->payload_mode, PayloadMode::kSignedHash);
+  EXPECT_EQ(r->payload_sha256_hex, hash);
+
+  SigV4Request unsigned_hash = PresignExample();
+  unsigned_hash.headers.push_back({"x-amz-content-sha256", hash});
+  r = VerifySigV4(unsigned_hash, ExampleLookup(), ExampleTime());
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->payload_mode, PayloadMode::kUnsigned);
 }
 
 }  // namespace

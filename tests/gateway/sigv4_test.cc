@@ -192,6 +192,9 @@ TEST(SigV4Test, DateHeaders) {
   req.headers[3] = {"x-amz-date", "2013-05-24T00:00:00Z"};
   ExpectError(VerifySigV4(req, ExampleLookup(), ExampleTime()), absl::StatusCode::kPermissionDenied,
               ErrorReason::kAccessDenied);
+  req.headers[3] = {"x-amz-date", "20131324T000000Z"};  // month 13
+  ExpectError(VerifySigV4(req, ExampleLookup(), ExampleTime()), absl::StatusCode::kPermissionDenied,
+              ErrorReason::kAccessDenied);
   req.headers.erase(req.headers.begin() + 3);
   ExpectError(VerifySigV4(req, ExampleLookup(), ExampleTime()), absl::StatusCode::kPermissionDenied,
               ErrorReason::kAccessDenied);
