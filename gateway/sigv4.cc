@@ -92,14 +92,14 @@ bool ParseAmzDate(std::string_view s, absl::Time* t) {
     return true;
   };
   int y, mo, d, h, mi, se;
-  if (!num(0, 4, &y) || !num(4, 2, &mo) || !num(6, 2, &d) || !num(9, 2, &h) ||
-      !num(11, 2, &mi) || !num(13, 2, &se)) {
+  if (!num(0, 4, &y) || !num(4, 2, &mo) || !num(6, 2, &d) || !num(9, 2, &h) || !num(11, 2, &mi) ||
+      !num(13, 2, &se)) {
     return false;
   }
   absl::CivilSecond cs(y, mo, d, h, mi, se);
   // CivilSecond normalizes out-of-range fields (month 13, Feb 30); reject those instead.
-  if (cs.year() != y || cs.month() != mo || cs.day() != d || cs.hour() != h ||
-      cs.minute() != mi || cs.second() != se) {
+  if (cs.year() != y || cs.month() != mo || cs.day() != d || cs.hour() != h || cs.minute() != mi ||
+      cs.second() != se) {
     return false;
   }
   *t = absl::FromCivil(cs, absl::UTCTimeZone());
