@@ -12,20 +12,22 @@ bool IsLiteral(unsigned char c) {
 
 std::string S3UrlEncode(std::string_view value) {
   static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(value.size() + value.size() / 2);
+  // Write into a worst-case buffer and shrink once: cheaper than a push_back per byte.
+  std::string out(value.size() * 3, '\0');
+  char* p = out.data();
   for (char ch : value) {
     const auto c = static_cast<unsigned char>(ch);
     if (IsLiteral(c)) {
-      out.push_back(ch);
+      *p++ = ch;
     } else if (c == ' ') {
-      out.push_back('+');
+      *p++ = '+';
     } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 0xF]);
+      *p++ = '%';
+      *p++ = kHex[c >> 4];
+      *p++ = kHex[c & 0xF];
     }
   }
+  out.resize(static_cast<size_t>(p - out.data()));
   return out;
 }
 

@@ -1,9 +1,5 @@
 #include "gateway/xml/xml_builder.h"
 
-#include <cstdio>
-
-#include "absl/time/civil_time.h"
-#include "absl/time/time.h"
 #include "gateway/xml/url_encode.h"
 
 namespace sb::gateway::xml {
@@ -60,17 +56,68 @@ void AppendEscaped(std::string* out, std::string_view text) {
   out->append(text.data() + run_start, text.size() - run_start);
 }
 
+void AppendS3Time(std::string* out, int64_t unix_nanos) {
+  // Pure arithmetic (days-from-civil inverse, H. Hinnant's algorithm): listings format one
+  // timestamp per entry, and going through a time zone costs microseconds each.
+  constexpr int64_t kNanosPerSecond = 1'000'000'000;
+  constexpr int64_t kSecondsPerDay = 86'400;
+  int64_t seconds = unix_nanos / kNanosPerSecond;
+  int64_t nanos = unix_nanos % kNanosPerSecond;
+  if (nanos < 0) {  // floor, so times before the epoch format correctly
+    nanos += kNanosPerSecond;
+    --seconds;
+  }
+  int64_t days = seconds / kSecondsPerDay;
+  int64_t second_of_day = seconds % kSecondsPerDay;
+  if (second_of_day < 0) {
+    second_of_day += kSecondsPerDay;
+    --days;
+  }
+  days += 719'468;  // shift the epoch to 0000-03-01
+  const int64_t era = (days >= 0 ? days : days - 146'096) / 146'097;
+  const int64_t day_of_era = days - era * 146'097;
+  const int64_t year_of_era =
+      (day_of_era - day_of_era / 1460 + day_of_era / 36'524 - day_of_era / 146'096) / 365;
+  const int64_t day_of_year =
+      day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+  const int64_t mp = (5 * day_of_year + 2) / 153;
+  const int64_t day = day_of_year - (153 * mp + 2) / 5 + 1;
+  const int64_t month = mp < 10 ? mp + 3 : mp - 9;
+  const int64_t year = year_of_era + era * 400 + (month <= 2 ? 1 : 0);
+
+  char buf[24];  // "YYYY-MM-DDTHH:MM:SS.mmmZ"
+  auto put = [&buf](int pos, int width, int64_t value) {
+    for (int i = width - 1; i >= 0; --i) {
+      buf[pos + i] = static_cast<char>('0' + value % 10);
+      value /= 10;
+    }
+  };
+  if (year < 0 || year > 9999) {
+    // Not representable in four digits; no S3 timestamp is. Keep the output well-formed.
+    out->append(year < 0 ? "0000-01-01T00:00:00.000Z" : "9999-12-31T23:59:59.999Z");
+    return;
+  }
+  put(0, 4, year);
+  buf[4] = '-';
+  put(5, 2, month);
+  buf[7] = '-';
+  put(8, 2, day);
+  buf[10] = 'T';
+  put(11, 2, second_of_day / 3600);
+  buf[13] = ':';
+  put(14, 2, second_of_day / 60 % 60);
+  buf[16] = ':';
+  put(17, 2, second_of_day % 60);
+  buf[19] = '.';
+  put(20, 3, nanos / 1'000'000);
+  buf[23] = 'Z';
+  out->append(buf, sizeof(buf));
+}
+
 std::string FormatS3Time(int64_t unix_nanos) {
-  const absl::TimeZone utc = absl::UTCTimeZone();
-  const absl::Time t = absl::FromUnixNanos(unix_nanos);
-  const absl::CivilSecond cs = absl::ToCivilSecond(t, utc);
-  // Floor to whole milliseconds (also right for times before the epoch).
-  const int64_t millis = absl::ToInt64Milliseconds(t - absl::FromCivil(cs, utc));
-  char buf[48];
-  std::snprintf(buf, sizeof(buf), "%04lld-%02d-%02dT%02d:%02d:%02d.%03lldZ",
-                static_cast<long long>(cs.year()), cs.month(), cs.day(), cs.hour(), cs.minute(),
-                cs.second(), static_cast<long long>(millis));
-  return buf;
+  std::string out;
+  AppendS3Time(&out, unix_nanos);
+  return out;
 }
 
 XmlBuilder::XmlBuilder(size_t reserve_bytes) { out_.reserve(reserve_bytes); }
@@ -141,7 +188,7 @@ void XmlBuilder::KeyElement(std::string_view name, std::string_view value, bool 
 
 void XmlBuilder::TimeElement(std::string_view name, int64_t unix_nanos) {
   AppendOpenTag(name);
-  out_.append(FormatS3Time(unix_nanos));
+  AppendS3Time(&out_, unix_nanos);
   AppendCloseTag(name);
 }
 

@@ -18,7 +18,9 @@ inline constexpr std::string_view kS3Namespace = "http://s3.amazonaws.com/doc/20
 void AppendEscaped(std::string* out, std::string_view text);
 
 // ISO 8601 UTC with milliseconds, as S3 writes LastModified: "2009-10-12T17:50:30.000Z".
+// Sub-millisecond digits are truncated (floored). Years outside 0000..9999 are clamped.
 std::string FormatS3Time(int64_t unix_nanos);
+void AppendS3Time(std::string* out, int64_t unix_nanos);
 
 class XmlBuilder {
  public:

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
@@ -55,6 +56,34 @@ TEST(FormatS3TimeTest, WritesIso8601WithMilliseconds) {
 
 TEST(FormatS3TimeTest, FloorsTimesBeforeTheEpoch) {
   EXPECT_EQ(FormatS3Time(-1), "1969-12-31T23:59:59.999Z");
+}
+
+TEST(FormatS3TimeTest, AgreesWithAbseilAcrossCenturies) {
+  // absl's civil-time formatting is the oracle for the arithmetic implementation.
+  auto oracle = [](int64_t nanos) {
+    return absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::FromUnixNanos(nanos),
+                            absl::UTCTimeZone());
+  };
+  std::vector<int64_t> samples = {Nanos(2000, 2, 29, 23, 59, 59, 999'999'999),
+                                  Nanos(2000, 3, 1, 0, 0, 0),
+                                  Nanos(1900, 3, 1, 12, 0, 0),
+                                  Nanos(2100, 2, 28, 1, 2, 3),
+                                  Nanos(2100, 3, 1, 0, 0, 0),
+                                  Nanos(1970, 1, 1, 0, 0, 0, -1'000'000),
+                                  INT64_MIN,
+                                  INT64_MAX,
+                                  Nanos(2262, 4, 11, 23, 47, 16),
+                                  Nanos(1677, 9, 21, 0, 12, 44)};
+  uint64_t x = 0x9E3779B97F4A7C15u;
+  for (int i = 0; i < 20000; ++i) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    samples.push_back(static_cast<int64_t>(x));  // the whole int64 nanosecond range
+  }
+  for (int64_t nanos : samples) {
+    ASSERT_EQ(FormatS3Time(nanos), oracle(nanos)) << nanos;
+  }
 }
 
 TEST(S3UrlEncodeTest, KeepsUnreservedAndSlash) {

@@ -244,6 +244,44 @@ TEST(ParseDeleteTest, DoctypeEntitiesAreNotExpanded) {
   EXPECT_EQ(request->objects[0].key, "&xxe;");
 }
 
+// ---- Robustness: every prefix and many corruptions of valid bodies ----
+
+TEST(ParserRobustnessTest, TruncatedAndCorruptedBodiesNeverCrash) {
+  const std::string complete =
+      "<?xml version=\"1.0\"?><CompleteMultipartUpload xmlns=\"x\"><Part><PartNumber>1"
+      "</PartNumber><ETag>&quot;a&quot;</ETag></Part><Part><PartNumber>2</PartNumber>"
+      "<ETag><![CDATA[b]]></ETag></Part></CompleteMultipartUpload>";
+  const std::string del =
+      "<Delete><Quiet>true</Quiet><Object><Key>k&amp;&#x41;</Key><VersionId>v</VersionId>"
+      "</Object><!-- c --></Delete>";
+  const std::string config =
+      "<CreateBucketConfiguration><LocationConstraint>eu</LocationConstraint>"
+      "</CreateBucketConfiguration>";
+  auto parse_all = [](std::string_view body) {
+    // Each either succeeds or reports a reasoned InvalidArgument.
+    for (const absl::Status& status :
+         {ParseCompleteMultipartUpload(body).status(), ParseDeleteObjects(body).status(),
+          ParseCreateBucketConfiguration(body).status()}) {
+      if (!status.ok()) {
+        ASSERT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << status;
+        ASSERT_NE(GetReason(status), ErrorReason::kNone) << status;
+      }
+    }
+  };
+  uint32_t x = 12345;
+  for (const std::string& body : {complete, del, config}) {
+    for (size_t len = 0; len <= body.size(); ++len) parse_all(body.substr(0, len));
+    for (int round = 0; round < 2000; ++round) {
+      std::string mutated = body;
+      for (int flips = 0; flips < 3; ++flips) {
+        x = x * 1664525u + 1013904223u;
+        mutated[(x >> 8) % mutated.size()] = static_cast<char>(x >> 24);
+      }
+      parse_all(mutated);
+    }
+  }
+}
+
 // ---- CreateBucketConfiguration ----
 
 TEST(ParseCreateBucketConfigurationTest, EmptyBodyMeansDefault) {
