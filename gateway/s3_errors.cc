@@ -57,6 +57,7 @@ Entry ReasonEntry(ErrorReason reason) {
     case ErrorReason::kTooManyParts: return {400, "InvalidArgument", "Part number must be an integer between 1 and 10000, inclusive."};
     case ErrorReason::kInvalidEncoding: return {400, "InvalidEncoding", "Invalid encoding."};
     case ErrorReason::kInvalidCopySource: return {400, "InvalidArgument", "Copy Source must mention the source bucket and key: sourcebucket/sourcekey"};
+    case ErrorReason::kAuthorizationQueryParametersError: return {400, "AuthorizationQueryParametersError", "Error parsing the X-Amz-Credential parameter."};
     case ErrorReason::kNone: break;
   }
   return {0, "", ""};

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs dependencies, builds, and runs every test through CTest: static checks, unit
+# tests, integration tests (real server, real clients), then the unit tests under
+# ASan+UBSan. Usage: deploy/test.sh [--no-sanitize] [--sanitize-only]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+sanitize=1
+for arg in "$@"; do
+  case "$arg" in
+    --no-sanitize) sanitize=0 ;;
+    --sanitize) sanitize=1 ;;
+    *) echo "unknown option $arg" >&2; exit 2 ;;
+  esac
+done
+deploy/install-deps.sh
+echo "== static checks"
+tools/check_layering.sh
+tools/check_format.sh
+echo "== build (warnings are errors)"
+deploy/build.sh ci
+echo "== unit and integration tests"
+(cd build && ctest --output-on-failure -j2 -L unit)
+(cd build && ctest --output-on-failure -L integration)
+if ((sanitize)); then
+  echo "== unit tests under ASan+UBSan"
+  deploy/build.sh asan
+  (cd build-asan && ctest --output-on-failure -j2 -L unit)
+fi
+echo "== all tests passed"
