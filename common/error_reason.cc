@@ -3,8 +3,8 @@
 #include <string>
 
 #include "absl/strings/cord.h"
-#include "common/absl_compat.h"
 #include "absl/strings/numbers.h"
+#include "common/absl_compat.h"
 
 namespace sb {
 namespace {

@@ -64,10 +64,10 @@ std::string JsonEscape(std::string_view s) {
 
 void Log(LogLevel level, std::string_view msg, std::initializer_list<LogField> fields) {
   if (static_cast<int>(level) < g_level.load()) return;
-  std::string line = absl::StrFormat(
-      R"({"ts":"%s","level":"%s","msg":"%s")",
-      absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone()),
-      LevelName(level), JsonEscape(msg));
+  std::string line =
+      absl::StrFormat(R"({"ts":"%s","level":"%s","msg":"%s")",
+                      absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone()),
+                      LevelName(level), JsonEscape(msg));
   for (const auto& [k, v] : fields) {
     absl::StrAppend(&line, ",\"", JsonEscape(k), "\":\"", JsonEscape(v), "\"");
   }

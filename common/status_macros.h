@@ -9,10 +9,10 @@
 #define SB_CONCAT_(a, b) SB_CONCAT_INNER_(a, b)
 
 // Returns the status from the enclosing function if `expr` is not OK.
-#define SB_RETURN_IF_ERROR(expr)                   \
-  do {                                             \
-    ::absl::Status sb_status_ = (expr);            \
-    if (!sb_status_.ok()) return sb_status_;       \
+#define SB_RETURN_IF_ERROR(expr)             \
+  do {                                       \
+    ::absl::Status sb_status_ = (expr);      \
+    if (!sb_status_.ok()) return sb_status_; \
   } while (0)
 
 // `lhs = value of expr` or return its error status.

@@ -11,8 +11,7 @@ void AccessLog::Record(const RequestContext& ctx) {
   std::string status = absl::StrCat(ctx.audit.http_status);
   std::string bytes_in = absl::StrCat(ctx.audit.bytes_in);
   std::string bytes_out = absl::StrCat(ctx.audit.bytes_out);
-  std::string latency_ms =
-      absl::StrCat(absl::ToDoubleMilliseconds(absl::Now() - ctx.start));
+  std::string latency_ms = absl::StrCat(absl::ToDoubleMilliseconds(absl::Now() - ctx.start));
   Log(LogLevel::kInfo, "request",
       {{"request_id", ctx.req.request_id},
        {"op", OperationName(ctx.req.op)},

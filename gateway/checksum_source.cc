@@ -7,8 +7,7 @@ namespace sb::gateway {
 
 ChecksumCheckSource::ChecksumCheckSource(BodySource* inner, ChecksumCalculator calc,
                                          std::string algorithm, std::string expected,
-                                         const AwsChunkedSource* chunked,
-                                         std::string trailer_name)
+                                         const AwsChunkedSource* chunked, std::string trailer_name)
     : inner_(inner),
       calc_(std::move(calc)),
       algorithm_(std::move(algorithm)),
@@ -37,9 +36,9 @@ absl::StatusOr<size_t> ChecksumCheckSource::Read(char* buf, size_t max) {
     }
   }
   if (expected != actual_) {
-    return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kBadDigest,
-                     absl::StrCat("The ", algorithm_,
-                                  " you specified did not match the calculated checksum."));
+    return MakeError(
+        absl::StatusCode::kInvalidArgument, ErrorReason::kBadDigest,
+        absl::StrCat("The ", algorithm_, " you specified did not match the calculated checksum."));
   }
   return 0;
 }

@@ -7,16 +7,15 @@
 #include <sys/time.h>
 
 #include <atomic>
-#include <condition_variable>
-#include <mutex>
-#include <set>
-#include <thread>
-
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
+#include <condition_variable>
+#include <mutex>
+#include <set>
+#include <thread>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -57,8 +56,9 @@ class SocketBodySource final : public BodySource {
         static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
         beast::error_code ec;
         asio::write(socket_, asio::buffer(kContinue.data(), kContinue.size()), ec);
-        if (ec) return MakeError(absl::StatusCode::kUnavailable, ErrorReason::kIncompleteBody,
-                                 "connection lost");
+        if (ec)
+          return MakeError(absl::StatusCode::kUnavailable, ErrorReason::kIncompleteBody,
+                           "connection lost");
         sent_continue_ = true;
       }
       parser_.get().body().data = buf;
@@ -95,8 +95,7 @@ class SocketResponseWriter final : public ResponseWriter {
                        bool is_head)
       : socket_(socket), body_(body), keep_alive_(keep_alive), is_head_(is_head) {}
 
-  absl::Status WriteHead(int status, const HeaderList& headers,
-                         uint64_t content_length) override {
+  absl::Status WriteHead(int status, const HeaderList& headers, uint64_t content_length) override {
     if (head_written_) return absl::InternalError("response head written twice");
     head_written_ = true;
     // A body the handler did not consume means we cannot reuse the connection.
@@ -147,13 +146,14 @@ class SocketResponseWriter final : public ResponseWriter {
 };
 
 void WriteSimpleError(tcp::socket& socket, int status, std::string_view code) {
-  std::string body = absl::StrCat(
-      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>", std::string(code),
-      "</Code><Message>", std::string(code), "</Message></Error>");
+  std::string body =
+      absl::StrCat("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>", std::string(code),
+                   "</Code><Message>", std::string(code), "</Message></Error>");
   auto reason = http::obsolete_reason(static_cast<http::status>(status));
-  std::string out = absl::StrCat("HTTP/1.1 ", status, " ", std::string(reason.data(), reason.size()),
-                                 "\r\nContent-Type: application/xml\r\nContent-Length: ",
-                                 body.size(), "\r\nConnection: close\r\n\r\n", body);
+  std::string out =
+      absl::StrCat("HTTP/1.1 ", status, " ", std::string(reason.data(), reason.size()),
+                   "\r\nContent-Type: application/xml\r\nContent-Length: ", body.size(),
+                   "\r\nConnection: close\r\n\r\n", body);
   beast::error_code ec;
   asio::write(socket, asio::buffer(out), ec);
 }
@@ -178,8 +178,8 @@ class BeastHttpServer final : public HttpServer {
     if (!ec) acceptor_.bind(endpoint, ec);
     if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
     if (ec) {
-      return absl::UnavailableError(absl::StrCat("cannot listen on ", options_.host, ":",
-                                                 options_.port, ": ", ec.message()));
+      return absl::UnavailableError(
+          absl::StrCat("cannot listen on ", options_.host, ":", options_.port, ": ", ec.message()));
     }
     auto local = acceptor_.local_endpoint();
     bound_ = absl::StrCat(local.address().to_string(), ":", local.port());

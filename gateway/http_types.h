@@ -18,8 +18,8 @@ namespace sb::gateway {
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
 
 struct HttpRequestHead {
-  std::string method;       // "GET", ...
-  std::string target;       // raw request target: path[?query], still percent-encoded
+  std::string method;  // "GET", ...
+  std::string target;  // raw request target: path[?query], still percent-encoded
   HeaderList headers;
   std::string remote_ip;
   bool tls = false;

@@ -126,8 +126,9 @@ absl::StatusOr<metadata::ObjectRecord> ObjectService::PutObject(std::string_view
   return Commit(bucket, std::move(tmpl));
 }
 
-absl::StatusOr<metadata::ObjectRecord> ObjectService::CopyObject(
-    const metadata::ObjectRecord& src, std::string_view bucket, metadata::ObjectRecord tmpl) {
+absl::StatusOr<metadata::ObjectRecord> ObjectService::CopyObject(const metadata::ObjectRecord& src,
+                                                                 std::string_view bucket,
+                                                                 metadata::ObjectRecord tmpl) {
   SB_RETURN_IF_ERROR(meta_.GetBucket(bucket).status());
   if (src.size() > kMaxPutSize) {
     return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kInvalidRequest,
@@ -174,9 +175,11 @@ absl::Status ObjectService::DeleteObject(std::string_view bucket, std::string_vi
   return absl::OkStatus();
 }
 
-absl::StatusOr<metadata::DataPart> ObjectService::UploadPart(
-    std::string_view bucket, std::string_view key, std::string_view upload_id,
-    uint32_t part_number, BodySource& body, const WriteChecks& checks) {
+absl::StatusOr<metadata::DataPart> ObjectService::UploadPart(std::string_view bucket,
+                                                             std::string_view key,
+                                                             std::string_view upload_id,
+                                                             uint32_t part_number, BodySource& body,
+                                                             const WriteChecks& checks) {
   SB_RETURN_IF_ERROR(meta_.GetUpload(bucket, key, upload_id).status());
   SB_ASSIGN_OR_RETURN(metadata::DataPart part, WriteData(body, checks, part_number));
   part.set_part_number(part_number);
@@ -272,8 +275,7 @@ absl::Status ObjectService::AbortUpload(std::string_view bucket, std::string_vie
   return absl::OkStatus();
 }
 
-void ObjectService::FreeParts(
-    const google::protobuf::RepeatedPtrField<metadata::DataPart>& parts) {
+void ObjectService::FreeParts(const google::protobuf::RepeatedPtrField<metadata::DataPart>& parts) {
   for (const auto& p : parts) FreePart(p);
 }
 

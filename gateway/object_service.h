@@ -19,12 +19,12 @@
 
 namespace sb::gateway {
 
-inline constexpr uint64_t kMaxPutSize = 5ULL << 30;         // S3's single PUT limit
-inline constexpr uint64_t kMinPartSize = 5ULL << 20;        // except the last part
+inline constexpr uint64_t kMaxPutSize = 5ULL << 30;   // S3's single PUT limit
+inline constexpr uint64_t kMinPartSize = 5ULL << 20;  // except the last part
 inline constexpr uint32_t kMaxPartNumber = 10000;
 
 struct WriteChecks {
-  std::optional<uint64_t> expected_size;  // decoded body length, when known up front
+  std::optional<uint64_t> expected_size;   // decoded body length, when known up front
   std::optional<std::string> content_md5;  // raw 16-byte digest from Content-MD5
   uint64_t max_size = kMaxPutSize;
 };

@@ -15,64 +15,137 @@ struct Entry {
 // Codes and statuses as documented in the S3 API reference, "Error responses".
 Entry ReasonEntry(ErrorReason reason) {
   switch (reason) {
-    case ErrorReason::kNoSuchBucket: return {404, "NoSuchBucket", "The specified bucket does not exist"};
-    case ErrorReason::kNoSuchKey: return {404, "NoSuchKey", "The specified key does not exist."};
-    case ErrorReason::kNoSuchUpload: return {404, "NoSuchUpload", "The specified multipart upload does not exist."};
-    case ErrorReason::kNoSuchVersion: return {404, "NoSuchVersion", "The specified version does not exist."};
-    case ErrorReason::kBucketNotEmpty: return {409, "BucketNotEmpty", "The bucket you tried to delete is not empty"};
-    case ErrorReason::kBucketAlreadyOwnedByYou: return {409, "BucketAlreadyOwnedByYou", "Your previous request to create the named bucket succeeded and you already own it."};
-    case ErrorReason::kBucketAlreadyExists: return {409, "BucketAlreadyExists", "The requested bucket name is not available."};
-    case ErrorReason::kInvalidBucketName: return {400, "InvalidBucketName", "The specified bucket is not valid."};
-    case ErrorReason::kInvalidPart: return {400, "InvalidPart", "One or more of the specified parts could not be found."};
-    case ErrorReason::kInvalidPartOrder: return {400, "InvalidPartOrder", "The list of parts was not in ascending order."};
-    case ErrorReason::kEntityTooSmall: return {400, "EntityTooSmall", "Your proposed upload is smaller than the minimum allowed object size."};
-    case ErrorReason::kEntityTooLarge: return {400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed object size."};
-    case ErrorReason::kBadDigest: return {400, "BadDigest", "The Content-MD5 you specified did not match what we received."};
-    case ErrorReason::kInvalidDigest: return {400, "InvalidDigest", "The Content-MD5 you specified is not valid."};
-    case ErrorReason::kIncompleteBody: return {400, "IncompleteBody", "You did not provide the number of bytes specified by the Content-Length HTTP header."};
-    case ErrorReason::kInvalidRange: return {416, "InvalidRange", "The requested range is not satisfiable"};
-    case ErrorReason::kPreconditionFailed: return {412, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold"};
-    case ErrorReason::kNotModified: return {304, "NotModified", "Not Modified"};
-    case ErrorReason::kMalformedXml: return {400, "MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema."};
-    case ErrorReason::kInvalidArgument: return {400, "InvalidArgument", "Invalid Argument"};
-    case ErrorReason::kInvalidRequest: return {400, "InvalidRequest", "Invalid Request"};
-    case ErrorReason::kAccessDenied: return {403, "AccessDenied", "Access Denied"};
-    case ErrorReason::kInvalidAccessKeyId: return {403, "InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records."};
-    case ErrorReason::kSignatureDoesNotMatch: return {403, "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided. Check your key and signing method."};
-    case ErrorReason::kRequestTimeTooSkewed: return {403, "RequestTimeTooSkewed", "The difference between the request time and the server's time is too large."};
-    case ErrorReason::kAuthorizationHeaderMalformed: return {400, "AuthorizationHeaderMalformed", "The authorization header is malformed."};
-    case ErrorReason::kExpiredToken: return {400, "ExpiredToken", "The provided token has expired."};
-    case ErrorReason::kMissingSecurityHeader: return {400, "MissingSecurityHeader", "Your request is missing a required header."};
-    case ErrorReason::kXAmzContentSha256Mismatch: return {400, "XAmzContentSHA256Mismatch", "The provided 'x-amz-content-sha256' header does not match what was computed."};
-    case ErrorReason::kMissingContentLength: return {411, "MissingContentLength", "You must provide the Content-Length HTTP header."};
-    case ErrorReason::kMethodNotAllowed: return {405, "MethodNotAllowed", "The specified method is not allowed against this resource."};
-    case ErrorReason::kNotImplemented: return {501, "NotImplemented", "A header or query you provided implies functionality that is not implemented."};
-    case ErrorReason::kKeyTooLong: return {400, "KeyTooLongError", "Your key is too long."};
-    case ErrorReason::kMetadataTooLarge: return {400, "MetadataTooLarge", "Your metadata headers exceed the maximum allowed metadata size."};
-    case ErrorReason::kInvalidStorageClass: return {400, "InvalidStorageClass", "The storage class you specified is not valid."};
-    case ErrorReason::kSlowDown: return {503, "SlowDown", "Please reduce your request rate."};
-    case ErrorReason::kQuorumLost: return {503, "SlowDown", "Not enough drives are available to store the object durably; please retry."};
-    case ErrorReason::kDataCorrupted: return {500, "InternalError", "The object data could not be read intact."};
-    case ErrorReason::kInvalidObjectState: return {403, "InvalidObjectState", "The operation is not valid for the current state of the object."};
-    case ErrorReason::kTooManyParts: return {400, "InvalidArgument", "Part number must be an integer between 1 and 10000, inclusive."};
-    case ErrorReason::kInvalidEncoding: return {400, "InvalidEncoding", "Invalid encoding."};
-    case ErrorReason::kInvalidCopySource: return {400, "InvalidArgument", "Copy Source must mention the source bucket and key: sourcebucket/sourcekey"};
-    case ErrorReason::kAuthorizationQueryParametersError: return {400, "AuthorizationQueryParametersError", "Error parsing the X-Amz-Credential parameter."};
-    case ErrorReason::kNone: break;
+    case ErrorReason::kNoSuchBucket:
+      return {404, "NoSuchBucket", "The specified bucket does not exist"};
+    case ErrorReason::kNoSuchKey:
+      return {404, "NoSuchKey", "The specified key does not exist."};
+    case ErrorReason::kNoSuchUpload:
+      return {404, "NoSuchUpload", "The specified multipart upload does not exist."};
+    case ErrorReason::kNoSuchVersion:
+      return {404, "NoSuchVersion", "The specified version does not exist."};
+    case ErrorReason::kBucketNotEmpty:
+      return {409, "BucketNotEmpty", "The bucket you tried to delete is not empty"};
+    case ErrorReason::kBucketAlreadyOwnedByYou:
+      return {409, "BucketAlreadyOwnedByYou",
+              "Your previous request to create the named bucket succeeded and you already own it."};
+    case ErrorReason::kBucketAlreadyExists:
+      return {409, "BucketAlreadyExists", "The requested bucket name is not available."};
+    case ErrorReason::kInvalidBucketName:
+      return {400, "InvalidBucketName", "The specified bucket is not valid."};
+    case ErrorReason::kInvalidPart:
+      return {400, "InvalidPart", "One or more of the specified parts could not be found."};
+    case ErrorReason::kInvalidPartOrder:
+      return {400, "InvalidPartOrder", "The list of parts was not in ascending order."};
+    case ErrorReason::kEntityTooSmall:
+      return {400, "EntityTooSmall",
+              "Your proposed upload is smaller than the minimum allowed object size."};
+    case ErrorReason::kEntityTooLarge:
+      return {400, "EntityTooLarge",
+              "Your proposed upload exceeds the maximum allowed object size."};
+    case ErrorReason::kBadDigest:
+      return {400, "BadDigest", "The Content-MD5 you specified did not match what we received."};
+    case ErrorReason::kInvalidDigest:
+      return {400, "InvalidDigest", "The Content-MD5 you specified is not valid."};
+    case ErrorReason::kIncompleteBody:
+      return {
+          400, "IncompleteBody",
+          "You did not provide the number of bytes specified by the Content-Length HTTP header."};
+    case ErrorReason::kInvalidRange:
+      return {416, "InvalidRange", "The requested range is not satisfiable"};
+    case ErrorReason::kPreconditionFailed:
+      return {412, "PreconditionFailed",
+              "At least one of the pre-conditions you specified did not hold"};
+    case ErrorReason::kNotModified:
+      return {304, "NotModified", "Not Modified"};
+    case ErrorReason::kMalformedXml:
+      return {400, "MalformedXML",
+              "The XML you provided was not well-formed or did not validate against our published "
+              "schema."};
+    case ErrorReason::kInvalidArgument:
+      return {400, "InvalidArgument", "Invalid Argument"};
+    case ErrorReason::kInvalidRequest:
+      return {400, "InvalidRequest", "Invalid Request"};
+    case ErrorReason::kAccessDenied:
+      return {403, "AccessDenied", "Access Denied"};
+    case ErrorReason::kInvalidAccessKeyId:
+      return {403, "InvalidAccessKeyId",
+              "The AWS Access Key Id you provided does not exist in our records."};
+    case ErrorReason::kSignatureDoesNotMatch:
+      return {403, "SignatureDoesNotMatch",
+              "The request signature we calculated does not match the signature you provided. "
+              "Check your key and signing method."};
+    case ErrorReason::kRequestTimeTooSkewed:
+      return {403, "RequestTimeTooSkewed",
+              "The difference between the request time and the server's time is too large."};
+    case ErrorReason::kAuthorizationHeaderMalformed:
+      return {400, "AuthorizationHeaderMalformed", "The authorization header is malformed."};
+    case ErrorReason::kExpiredToken:
+      return {400, "ExpiredToken", "The provided token has expired."};
+    case ErrorReason::kMissingSecurityHeader:
+      return {400, "MissingSecurityHeader", "Your request is missing a required header."};
+    case ErrorReason::kXAmzContentSha256Mismatch:
+      return {400, "XAmzContentSHA256Mismatch",
+              "The provided 'x-amz-content-sha256' header does not match what was computed."};
+    case ErrorReason::kMissingContentLength:
+      return {411, "MissingContentLength", "You must provide the Content-Length HTTP header."};
+    case ErrorReason::kMethodNotAllowed:
+      return {405, "MethodNotAllowed",
+              "The specified method is not allowed against this resource."};
+    case ErrorReason::kNotImplemented:
+      return {501, "NotImplemented",
+              "A header or query you provided implies functionality that is not implemented."};
+    case ErrorReason::kKeyTooLong:
+      return {400, "KeyTooLongError", "Your key is too long."};
+    case ErrorReason::kMetadataTooLarge:
+      return {400, "MetadataTooLarge",
+              "Your metadata headers exceed the maximum allowed metadata size."};
+    case ErrorReason::kInvalidStorageClass:
+      return {400, "InvalidStorageClass", "The storage class you specified is not valid."};
+    case ErrorReason::kSlowDown:
+      return {503, "SlowDown", "Please reduce your request rate."};
+    case ErrorReason::kQuorumLost:
+      return {503, "SlowDown",
+              "Not enough drives are available to store the object durably; please retry."};
+    case ErrorReason::kDataCorrupted:
+      return {500, "InternalError", "The object data could not be read intact."};
+    case ErrorReason::kInvalidObjectState:
+      return {403, "InvalidObjectState",
+              "The operation is not valid for the current state of the object."};
+    case ErrorReason::kTooManyParts:
+      return {400, "InvalidArgument",
+              "Part number must be an integer between 1 and 10000, inclusive."};
+    case ErrorReason::kInvalidEncoding:
+      return {400, "InvalidEncoding", "Invalid encoding."};
+    case ErrorReason::kInvalidCopySource:
+      return {400, "InvalidArgument",
+              "Copy Source must mention the source bucket and key: sourcebucket/sourcekey"};
+    case ErrorReason::kAuthorizationQueryParametersError:
+      return {400, "AuthorizationQueryParametersError",
+              "Error parsing the X-Amz-Credential parameter."};
+    case ErrorReason::kNone:
+      break;
   }
   return {0, "", ""};
 }
 
 Entry CodeEntry(absl::StatusCode code) {
   switch (code) {
-    case absl::StatusCode::kInvalidArgument: return {400, "InvalidArgument", "Invalid Argument"};
-    case absl::StatusCode::kPermissionDenied: return {403, "AccessDenied", "Access Denied"};
-    case absl::StatusCode::kUnauthenticated: return {403, "AccessDenied", "Access Denied"};
-    case absl::StatusCode::kNotFound: return {404, "NoSuchKey", "The specified key does not exist."};
-    case absl::StatusCode::kUnimplemented: return {501, "NotImplemented", "Not implemented"};
-    case absl::StatusCode::kUnavailable: return {503, "ServiceUnavailable", "Please reduce your request rate."};
-    case absl::StatusCode::kResourceExhausted: return {503, "SlowDown", "Please reduce your request rate."};
-    default: return {500, "InternalError", "We encountered an internal error. Please try again."};
+    case absl::StatusCode::kInvalidArgument:
+      return {400, "InvalidArgument", "Invalid Argument"};
+    case absl::StatusCode::kPermissionDenied:
+      return {403, "AccessDenied", "Access Denied"};
+    case absl::StatusCode::kUnauthenticated:
+      return {403, "AccessDenied", "Access Denied"};
+    case absl::StatusCode::kNotFound:
+      return {404, "NoSuchKey", "The specified key does not exist."};
+    case absl::StatusCode::kUnimplemented:
+      return {501, "NotImplemented", "Not implemented"};
+    case absl::StatusCode::kUnavailable:
+      return {503, "ServiceUnavailable", "Please reduce your request rate."};
+    case absl::StatusCode::kResourceExhausted:
+      return {503, "SlowDown", "Please reduce your request rate."};
+    default:
+      return {500, "InternalError", "We encountered an internal error. Please try again."};
   }
 }
 

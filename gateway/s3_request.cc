@@ -73,8 +73,7 @@ absl::StatusOr<S3Request> ParseS3Request(const HttpRequestHead& head, std::strin
     size_t eq = part.find('=');
     std::string name, value;
     if (!PercentDecode(part.substr(0, eq), true, &name)) return BadUri("query");
-    if (eq != std::string_view::npos &&
-        !PercentDecode(part.substr(eq + 1), true, &value)) {
+    if (eq != std::string_view::npos && !PercentDecode(part.substr(eq + 1), true, &value)) {
       return BadUri("query");
     }
     req.query.emplace_back(std::move(name), std::move(value));

@@ -15,13 +15,33 @@ bool Has(const RouteInput& in, std::string_view name) {
 
 // Subresources of real S3 operations that are not implemented yet: answering
 // NotImplemented is honest, while ignoring them would silently run the wrong operation.
-constexpr std::array<std::string_view, 27> kUnsupportedSubresources = {
-    "acl",           "policy",         "cors",           "lifecycle",     "tagging",
-    "encryption",    "object-lock",    "website",        "logging",       "notification",
-    "replication",   "accelerate",     "requestPayment", "versions",      "retention",
-    "legal-hold",    "torrent",        "restore",        "select",        "analytics",
-    "inventory",     "metrics",        "intelligent-tiering", "ownershipControls",
-    "publicAccessBlock", "attributes", "policyStatus"};
+constexpr std::array<std::string_view, 27> kUnsupportedSubresources = {"acl",
+                                                                       "policy",
+                                                                       "cors",
+                                                                       "lifecycle",
+                                                                       "tagging",
+                                                                       "encryption",
+                                                                       "object-lock",
+                                                                       "website",
+                                                                       "logging",
+                                                                       "notification",
+                                                                       "replication",
+                                                                       "accelerate",
+                                                                       "requestPayment",
+                                                                       "versions",
+                                                                       "retention",
+                                                                       "legal-hold",
+                                                                       "torrent",
+                                                                       "restore",
+                                                                       "select",
+                                                                       "analytics",
+                                                                       "inventory",
+                                                                       "metrics",
+                                                                       "intelligent-tiering",
+                                                                       "ownershipControls",
+                                                                       "publicAccessBlock",
+                                                                       "attributes",
+                                                                       "policyStatus"};
 
 bool HasUnsupported(const RouteInput& in) {
   for (auto name : kUnsupportedSubresources) {
@@ -98,32 +118,58 @@ Operation Route(const RouteInput& in) {
 
 std::string_view OperationName(Operation op) {
   switch (op) {
-    case Operation::kUnknown: return "Unknown";
-    case Operation::kNotImplemented: return "NotImplemented";
-    case Operation::kListBuckets: return "ListBuckets";
-    case Operation::kHealthLive: return "HealthLive";
-    case Operation::kHealthReady: return "HealthReady";
-    case Operation::kAdminInfo: return "AdminInfo";
-    case Operation::kCreateBucket: return "CreateBucket";
-    case Operation::kHeadBucket: return "HeadBucket";
-    case Operation::kDeleteBucket: return "DeleteBucket";
-    case Operation::kGetBucketLocation: return "GetBucketLocation";
-    case Operation::kGetBucketVersioning: return "GetBucketVersioning";
-    case Operation::kListObjects: return "ListObjects";
-    case Operation::kListObjectsV2: return "ListObjectsV2";
-    case Operation::kListMultipartUploads: return "ListMultipartUploads";
-    case Operation::kDeleteObjects: return "DeleteObjects";
-    case Operation::kPutObject: return "PutObject";
-    case Operation::kCopyObject: return "CopyObject";
-    case Operation::kGetObject: return "GetObject";
-    case Operation::kHeadObject: return "HeadObject";
-    case Operation::kDeleteObject: return "DeleteObject";
-    case Operation::kCreateMultipartUpload: return "CreateMultipartUpload";
-    case Operation::kUploadPart: return "UploadPart";
-    case Operation::kUploadPartCopy: return "UploadPartCopy";
-    case Operation::kCompleteMultipartUpload: return "CompleteMultipartUpload";
-    case Operation::kAbortMultipartUpload: return "AbortMultipartUpload";
-    case Operation::kListParts: return "ListParts";
+    case Operation::kUnknown:
+      return "Unknown";
+    case Operation::kNotImplemented:
+      return "NotImplemented";
+    case Operation::kListBuckets:
+      return "ListBuckets";
+    case Operation::kHealthLive:
+      return "HealthLive";
+    case Operation::kHealthReady:
+      return "HealthReady";
+    case Operation::kAdminInfo:
+      return "AdminInfo";
+    case Operation::kCreateBucket:
+      return "CreateBucket";
+    case Operation::kHeadBucket:
+      return "HeadBucket";
+    case Operation::kDeleteBucket:
+      return "DeleteBucket";
+    case Operation::kGetBucketLocation:
+      return "GetBucketLocation";
+    case Operation::kGetBucketVersioning:
+      return "GetBucketVersioning";
+    case Operation::kListObjects:
+      return "ListObjects";
+    case Operation::kListObjectsV2:
+      return "ListObjectsV2";
+    case Operation::kListMultipartUploads:
+      return "ListMultipartUploads";
+    case Operation::kDeleteObjects:
+      return "DeleteObjects";
+    case Operation::kPutObject:
+      return "PutObject";
+    case Operation::kCopyObject:
+      return "CopyObject";
+    case Operation::kGetObject:
+      return "GetObject";
+    case Operation::kHeadObject:
+      return "HeadObject";
+    case Operation::kDeleteObject:
+      return "DeleteObject";
+    case Operation::kCreateMultipartUpload:
+      return "CreateMultipartUpload";
+    case Operation::kUploadPart:
+      return "UploadPart";
+    case Operation::kUploadPartCopy:
+      return "UploadPartCopy";
+    case Operation::kCompleteMultipartUpload:
+      return "CompleteMultipartUpload";
+    case Operation::kAbortMultipartUpload:
+      return "AbortMultipartUpload";
+    case Operation::kListParts:
+      return "ListParts";
   }
   return "Unknown";
 }

@@ -1,12 +1,11 @@
 #include "server/config.h"
 
-#include <cstdlib>
-#include <fstream>
-#include <sstream>
-
 #include <CLI/CLI.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -40,8 +39,7 @@ absl::Status ParseAddress(const std::string& address, Config* config) {
 
 // Values from the optional JSON config file; flags and env override them.
 absl::Status ApplyFile(const std::string& path, std::string* address, std::string* data,
-                       std::string* drives, std::string* meta, int* parity,
-                       std::string* region) {
+                       std::string* drives, std::string* meta, int* parity, std::string* region) {
   std::ifstream in(path);
   if (!in) return absl::InvalidArgumentError("cannot read config file " + path);
   std::stringstream ss;
@@ -59,12 +57,18 @@ absl::Status ApplyFile(const std::string& path, std::string* address, std::strin
       return absl::InvalidArgumentError(absl::StrCat("config key '", key, "' must be a string"));
     }
     std::string s(val.as_string());
-    if (key == "address") *address = s;
-    else if (key == "data") *data = s;
-    else if (key == "drives") *drives = s;
-    else if (key == "meta") *meta = s;
-    else if (key == "region") *region = s;
-    else return absl::InvalidArgumentError(absl::StrCat("unknown config key '", key, "'"));
+    if (key == "address")
+      *address = s;
+    else if (key == "data")
+      *data = s;
+    else if (key == "drives")
+      *drives = s;
+    else if (key == "meta")
+      *meta = s;
+    else if (key == "region")
+      *region = s;
+    else
+      return absl::InvalidArgumentError(absl::StrCat("unknown config key '", key, "'"));
   }
   return absl::OkStatus();
 }
@@ -86,8 +90,7 @@ absl::StatusOr<std::vector<std::string>> ExpandDrives(const std::string& spec) {
     int hi = 0;
     if (dots == std::string::npos || close == std::string::npos || dots > close ||
         !absl::SimpleAtoi(p.substr(open + 1, dots - open - 1), &lo) ||
-        !absl::SimpleAtoi(p.substr(dots + 3, close - dots - 3), &hi) || lo > hi ||
-        hi - lo > 64) {
+        !absl::SimpleAtoi(p.substr(dots + 3, close - dots - 3), &hi) || lo > hi || hi - lo > 64) {
       return absl::InvalidArgumentError("bad drive range " + p + " (expected e.g. /d{1...4})");
     }
     for (int i = lo; i <= hi; ++i) {
@@ -106,7 +109,8 @@ absl::StatusOr<Config> LoadConfig(int argc, char** argv, bool* exit_now) {
   std::string address, data, drives, meta, region, config_file;
   int parity = -2;
   CLI::App app{"strongbox: S3-compatible object storage with governance in the data path"};
-  app.add_option("--address", address, "listen HOST:PORT (default 127.0.0.1:9000; port 0 picks one)");
+  app.add_option("--address", address,
+                 "listen HOST:PORT (default 127.0.0.1:9000; port 0 picks one)");
   app.add_option("--data", data, "data directory holding drive folders and metadata");
   app.add_option("--drives", drives, "drive folders: comma list or brace range /mnt/d{1...4}");
   app.add_option("--meta", meta, "metadata directory (default DATA/meta)");
@@ -156,7 +160,8 @@ absl::StatusOr<Config> LoadConfig(int argc, char** argv, bool* exit_now) {
   config.parity = parity;
   config.meta_dir = meta.empty() ? config.data_dir + "/meta" : meta;
   if (drives.empty()) {
-    for (int i = 1; i <= 4; ++i) config.drives.push_back(absl::StrCat(config.data_dir, "/drives/d", i));
+    for (int i = 1; i <= 4; ++i)
+      config.drives.push_back(absl::StrCat(config.data_dir, "/drives/d", i));
   } else {
     auto d = ExpandDrives(drives);
     if (!d.ok()) return d.status();

@@ -17,7 +17,7 @@ struct Config {
   std::string meta_dir;             // default: <data>/meta
   int parity = -1;                  // -1: default for the drive count
   std::string region = "us-east-1";
-  std::string root_access_key;      // from the environment only
+  std::string root_access_key;  // from the environment only
   std::string root_secret_key;
 };
 

@@ -73,8 +73,8 @@ absl::StatusOr<RootCredentials> LoadOrCreateRootCredentials(const std::string& d
   out.credential.access_key = *ak;
   out.credential.secret_key = *sk;
   out.generated_now = true;
-  auto s = WriteSecretFile(out.stored_at, absl::StrCat("access_key=", *ak, "\nsecret_key=",
-                                                       *sk, "\n"));
+  auto s =
+      WriteSecretFile(out.stored_at, absl::StrCat("access_key=", *ak, "\nsecret_key=", *sk, "\n"));
   if (!s.ok()) return s;
   return out;
 }

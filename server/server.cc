@@ -64,9 +64,9 @@ absl::Status Run(const Config& config) {
   const Clock& clock = SystemClock::Get();
   SB_RETURN_IF_ERROR(MakeDirs(config.meta_dir));
   for (const auto& d : config.drives) SB_RETURN_IF_ERROR(MakeDirs(d));
-  SB_ASSIGN_OR_RETURN(RootCredentials root,
-                      LoadOrCreateRootCredentials(config.meta_dir, config.root_access_key,
-                                                  config.root_secret_key));
+  SB_ASSIGN_OR_RETURN(
+      RootCredentials root,
+      LoadOrCreateRootCredentials(config.meta_dir, config.root_access_key, config.root_secret_key));
   SB_ASSIGN_OR_RETURN(auto meta, metadata::MetadataStore::Open(config.meta_dir + "/rocksdb"));
   erasure::DataPlaneOptions data_options;
   data_options.drive_paths = config.drives;
@@ -76,8 +76,8 @@ absl::Status Run(const Config& config) {
   policy::IdentityStore identities(root.credential);
   policy::Authorizer authorizer;
   gateway::ObjectService objects(*meta, *data, clock);
-  gateway::Services services{*meta, objects, *data, clock, config.region,
-                             {kVersion, clock.Now(), config.drives}};
+  gateway::Services services{*meta, objects,       *data,
+                             clock, config.region, {kVersion, clock.Now(), config.drives}};
   std::vector<std::unique_ptr<gateway::Stage>> stages;
   stages.push_back(std::make_unique<gateway::ParseStage>());
   stages.push_back(std::make_unique<gateway::AuthenticateStage>(identities, clock));

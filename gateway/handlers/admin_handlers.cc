@@ -15,8 +15,8 @@ absl::Status AdminInfo(RequestContext& ctx, Services& s) {
   info["version"] = s.info.version;
   info["uptime_seconds"] = absl::ToInt64Seconds(s.clock.Now() - s.info.started);
   boost::json::array drives;
-  for (const auto& d : s.info.drives) drives.push_back(boost::json::object{{"path", d},
-                                                                           {"state", "ok"}});
+  for (const auto& d : s.info.drives)
+    drives.push_back(boost::json::object{{"path", d}, {"state", "ok"}});
   info["drives"] = std::move(drives);
   info["data_shards"] = s.data.DataShards();
   info["parity_shards"] = s.data.ParityShards();
@@ -38,10 +38,14 @@ absl::Status Health(RequestContext& ctx, Services& s, bool ready) {
 
 absl::Status HandleAdminOperation(RequestContext& ctx, Services& s) {
   switch (ctx.req.op) {
-    case Operation::kAdminInfo: return AdminInfo(ctx, s);
-    case Operation::kHealthLive: return Health(ctx, s, false);
-    case Operation::kHealthReady: return Health(ctx, s, true);
-    default: return absl::InternalError("not an admin operation");
+    case Operation::kAdminInfo:
+      return AdminInfo(ctx, s);
+    case Operation::kHealthLive:
+      return Health(ctx, s, false);
+    case Operation::kHealthReady:
+      return Health(ctx, s, true);
+    default:
+      return absl::InternalError("not an admin operation");
   }
 }
 
@@ -53,28 +57,34 @@ absl::Status Dispatch(RequestContext& ctx, Services& s) {
     case Operation::kDeleteBucket:
     case Operation::kGetBucketLocation:
     case Operation::kGetBucketVersioning:
-    case Operation::kDeleteObjects: return HandleBucketOperation(ctx, s);
+    case Operation::kDeleteObjects:
+      return HandleBucketOperation(ctx, s);
     case Operation::kListObjects:
-    case Operation::kListObjectsV2: return HandleListOperation(ctx, s);
+    case Operation::kListObjectsV2:
+      return HandleListOperation(ctx, s);
     case Operation::kPutObject:
     case Operation::kGetObject:
     case Operation::kHeadObject:
     case Operation::kDeleteObject:
-    case Operation::kCopyObject: return HandleObjectOperation(ctx, s);
+    case Operation::kCopyObject:
+      return HandleObjectOperation(ctx, s);
     case Operation::kCreateMultipartUpload:
     case Operation::kUploadPart:
     case Operation::kUploadPartCopy:
     case Operation::kCompleteMultipartUpload:
     case Operation::kAbortMultipartUpload:
     case Operation::kListParts:
-    case Operation::kListMultipartUploads: return HandleMultipartOperation(ctx, s);
+    case Operation::kListMultipartUploads:
+      return HandleMultipartOperation(ctx, s);
     case Operation::kAdminInfo:
     case Operation::kHealthLive:
-    case Operation::kHealthReady: return HandleAdminOperation(ctx, s);
+    case Operation::kHealthReady:
+      return HandleAdminOperation(ctx, s);
     case Operation::kNotImplemented:
       return MakeError(absl::StatusCode::kUnimplemented, ErrorReason::kNotImplemented,
                        "not implemented");
-    case Operation::kUnknown: break;
+    case Operation::kUnknown:
+      break;
   }
   return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kMethodNotAllowed,
                    "The specified method is not allowed against this resource.");

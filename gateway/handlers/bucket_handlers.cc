@@ -124,14 +124,22 @@ absl::Status DeleteObjects(RequestContext& ctx, Services& s) {
 
 absl::Status HandleBucketOperation(RequestContext& ctx, Services& s) {
   switch (ctx.req.op) {
-    case Operation::kListBuckets: return ListBuckets(ctx, s);
-    case Operation::kCreateBucket: return CreateBucket(ctx, s);
-    case Operation::kHeadBucket: return HeadBucket(ctx, s);
-    case Operation::kDeleteBucket: return DeleteBucket(ctx, s);
-    case Operation::kGetBucketLocation: return GetBucketLocation(ctx, s);
-    case Operation::kGetBucketVersioning: return GetBucketVersioning(ctx, s);
-    case Operation::kDeleteObjects: return DeleteObjects(ctx, s);
-    default: return absl::InternalError("not a bucket operation");
+    case Operation::kListBuckets:
+      return ListBuckets(ctx, s);
+    case Operation::kCreateBucket:
+      return CreateBucket(ctx, s);
+    case Operation::kHeadBucket:
+      return HeadBucket(ctx, s);
+    case Operation::kDeleteBucket:
+      return DeleteBucket(ctx, s);
+    case Operation::kGetBucketLocation:
+      return GetBucketLocation(ctx, s);
+    case Operation::kGetBucketVersioning:
+      return GetBucketVersioning(ctx, s);
+    case Operation::kDeleteObjects:
+      return DeleteObjects(ctx, s);
+    default:
+      return absl::InternalError("not a bucket operation");
   }
 }
 

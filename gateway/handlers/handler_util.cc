@@ -53,9 +53,9 @@ std::optional<absl::Time> ParseHttpDate(std::string_view s) {
 absl::StatusOr<int64_t> ParseNonNegative(std::string_view name, std::string_view value) {
   int64_t v = 0;
   if (!absl::SimpleAtoi(AsAbsl(value), &v) || v < 0) {
-    return Invalid(ErrorReason::kInvalidArgument,
-                   absl::StrCat("Provided ", std::string(name), " not an integer or within "
-                                "integer range"));
+    return Invalid(ErrorReason::kInvalidArgument, absl::StrCat("Provided ", std::string(name),
+                                                               " not an integer or within "
+                                                               "integer range"));
   }
   return v;
 }

@@ -63,8 +63,7 @@ absl::Status ListV2(RequestContext& ctx, Services& s) {
   opts.start_after = req.start_after;
   if (ctx.req.HasQuery("continuation-token")) {
     // The token, not start-after, says where the previous page ended.
-    SB_ASSIGN_OR_RETURN(opts.start_after,
-                        xml::MarkerFromContinuationToken(req.continuation_token));
+    SB_ASSIGN_OR_RETURN(opts.start_after, xml::MarkerFromContinuationToken(req.continuation_token));
   }
   opts.max_keys = req.max_keys;
   SB_ASSIGN_OR_RETURN(auto result, s.meta.ListObjects(ctx.req.bucket, opts));

@@ -53,9 +53,9 @@ absl::Status CreateUpload(RequestContext& ctx, Services& s) {
 absl::Status UploadPart(RequestContext& ctx, Services& s) {
   SB_ASSIGN_OR_RETURN(uint32_t number, PartNumber(ctx));
   SB_ASSIGN_OR_RETURN(WriteChecks checks, WriteChecksFromRequest(ctx));
-  SB_ASSIGN_OR_RETURN(metadata::DataPart part,
-                      s.objects.UploadPart(ctx.req.bucket, ctx.req.key, UploadId(ctx), number,
-                                           ctx.body(), checks));
+  SB_ASSIGN_OR_RETURN(
+      metadata::DataPart part,
+      s.objects.UploadPart(ctx.req.bucket, ctx.req.key, UploadId(ctx), number, ctx.body(), checks));
   ctx.audit.etag = part.etag();
   return ctx.Respond(200, {{"ETag", Quoted(part.etag())}}, "");
 }
@@ -88,8 +88,8 @@ absl::Status CompleteUpload(RequestContext& ctx, Services& s) {
   if (const auto* host = ctx.http.Header("host")) {
     location = absl::StrCat(ctx.http.tls ? "https://" : "http://", *host, ctx.req.raw_path);
   }
-  return ctx.Respond(200, {}, xml::CompleteMultipartUploadXml(location, ctx.req.bucket,
-                                                              ctx.req.key, rec.etag()));
+  return ctx.Respond(
+      200, {}, xml::CompleteMultipartUploadXml(location, ctx.req.bucket, ctx.req.key, rec.etag()));
 }
 
 absl::Status AbortUpload(RequestContext& ctx, Services& s) {
@@ -106,8 +106,8 @@ absl::Status ListParts(RequestContext& ctx, Services& s) {
     SB_ASSIGN_OR_RETURN(int64_t v, ParseNonNegative("part-number-marker", *m));
     marker = static_cast<uint32_t>(std::min<int64_t>(v, kMaxPartNumber));
   }
-  SB_ASSIGN_OR_RETURN(auto result, s.meta.ListParts(ctx.req.bucket, ctx.req.key, UploadId(ctx),
-                                                    marker, max_parts));
+  SB_ASSIGN_OR_RETURN(
+      auto result, s.meta.ListParts(ctx.req.bucket, ctx.req.key, UploadId(ctx), marker, max_parts));
   return ctx.Respond(200, {}, xml::ListPartsXml(upload, marker, max_parts, result));
 }
 
@@ -145,14 +145,22 @@ absl::Status ListUploads(RequestContext& ctx, Services& s) {
 
 absl::Status HandleMultipartOperation(RequestContext& ctx, Services& s) {
   switch (ctx.req.op) {
-    case Operation::kCreateMultipartUpload: return CreateUpload(ctx, s);
-    case Operation::kUploadPart: return UploadPart(ctx, s);
-    case Operation::kUploadPartCopy: return UploadPartCopy(ctx, s);
-    case Operation::kCompleteMultipartUpload: return CompleteUpload(ctx, s);
-    case Operation::kAbortMultipartUpload: return AbortUpload(ctx, s);
-    case Operation::kListParts: return ListParts(ctx, s);
-    case Operation::kListMultipartUploads: return ListUploads(ctx, s);
-    default: return absl::InternalError("not a multipart operation");
+    case Operation::kCreateMultipartUpload:
+      return CreateUpload(ctx, s);
+    case Operation::kUploadPart:
+      return UploadPart(ctx, s);
+    case Operation::kUploadPartCopy:
+      return UploadPartCopy(ctx, s);
+    case Operation::kCompleteMultipartUpload:
+      return CompleteUpload(ctx, s);
+    case Operation::kAbortMultipartUpload:
+      return AbortUpload(ctx, s);
+    case Operation::kListParts:
+      return ListParts(ctx, s);
+    case Operation::kListMultipartUploads:
+      return ListUploads(ctx, s);
+    default:
+      return absl::InternalError("not a multipart operation");
   }
 }
 

@@ -83,10 +83,10 @@ absl::Status GetOrHeadObject(RequestContext& ctx, Services& s, bool send_body) {
     }
     if (obj.multipart() || length != obj.size()) {
       status = 206;
-      headers.emplace_back("Content-Range",
-                           length == 0 ? absl::StrCat("bytes */", obj.size())
-                                       : absl::StrCat("bytes ", offset, "-", offset + length - 1,
-                                                      "/", obj.size()));
+      headers.emplace_back(
+          "Content-Range",
+          length == 0 ? absl::StrCat("bytes */", obj.size())
+                      : absl::StrCat("bytes ", offset, "-", offset + length - 1, "/", obj.size()));
     }
   } else if (const std::string* range = ctx.http.Header("range")) {
     SB_ASSIGN_OR_RETURN(std::optional<ByteRange> r, ParseRange(*range, obj.size()));
@@ -94,8 +94,8 @@ absl::Status GetOrHeadObject(RequestContext& ctx, Services& s, bool send_body) {
       offset = r->offset;
       length = r->length;
       status = 206;
-      headers.emplace_back("Content-Range", absl::StrCat("bytes ", offset, "-",
-                                                         offset + length - 1, "/", obj.size()));
+      headers.emplace_back("Content-Range", absl::StrCat("bytes ", offset, "-", offset + length - 1,
+                                                         "/", obj.size()));
     }
   }
   ctx.audit.etag = obj.etag();
@@ -183,20 +183,25 @@ absl::Status CopyObject(RequestContext& ctx, Services& s) {
   SB_ASSIGN_OR_RETURN(metadata::ObjectRecord rec,
                       s.objects.CopyObject(source, ctx.req.bucket, std::move(tmpl)));
   ctx.audit.etag = rec.etag();
-  return ctx.Respond(200, {},
-                     xml::CopyObjectResultXml(rec.last_modified_unix_nanos(), rec.etag()));
+  return ctx.Respond(200, {}, xml::CopyObjectResultXml(rec.last_modified_unix_nanos(), rec.etag()));
 }
 
 }  // namespace
 
 absl::Status HandleObjectOperation(RequestContext& ctx, Services& s) {
   switch (ctx.req.op) {
-    case Operation::kPutObject: return PutObject(ctx, s);
-    case Operation::kGetObject: return GetOrHeadObject(ctx, s, true);
-    case Operation::kHeadObject: return GetOrHeadObject(ctx, s, false);
-    case Operation::kDeleteObject: return DeleteObject(ctx, s);
-    case Operation::kCopyObject: return CopyObject(ctx, s);
-    default: return absl::InternalError("not an object operation");
+    case Operation::kPutObject:
+      return PutObject(ctx, s);
+    case Operation::kGetObject:
+      return GetOrHeadObject(ctx, s, true);
+    case Operation::kHeadObject:
+      return GetOrHeadObject(ctx, s, false);
+    case Operation::kDeleteObject:
+      return DeleteObject(ctx, s);
+    case Operation::kCopyObject:
+      return CopyObject(ctx, s);
+    default:
+      return absl::InternalError("not an object operation");
   }
 }
 

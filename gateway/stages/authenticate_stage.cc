@@ -46,8 +46,8 @@ absl::Status InstallChecksumCheck(RequestContext& ctx, const AwsChunkedSource* c
                      absl::StrCat("Unsupported checksum algorithm: ", algorithm));
   }
   ctx.WrapBody(std::make_unique<ChecksumCheckSource>(&ctx.current_body(), std::move(*calc),
-                                                     absl::AsciiStrToUpper(algorithm),
-                                                     expected, chunked, trailer_name));
+                                                     absl::AsciiStrToUpper(algorithm), expected,
+                                                     chunked, trailer_name));
   return absl::OkStatus();
 }
 

@@ -6,32 +6,47 @@ namespace sb::gateway {
 
 std::string_view ActionFor(Operation op) {
   switch (op) {
-    case Operation::kListBuckets: return "s3:ListAllMyBuckets";
-    case Operation::kCreateBucket: return "s3:CreateBucket";
+    case Operation::kListBuckets:
+      return "s3:ListAllMyBuckets";
+    case Operation::kCreateBucket:
+      return "s3:CreateBucket";
     case Operation::kHeadBucket:
     case Operation::kListObjects:
-    case Operation::kListObjectsV2: return "s3:ListBucket";
-    case Operation::kDeleteBucket: return "s3:DeleteBucket";
-    case Operation::kGetBucketLocation: return "s3:GetBucketLocation";
-    case Operation::kGetBucketVersioning: return "s3:GetBucketVersioning";
-    case Operation::kListMultipartUploads: return "s3:ListBucketMultipartUploads";
+    case Operation::kListObjectsV2:
+      return "s3:ListBucket";
+    case Operation::kDeleteBucket:
+      return "s3:DeleteBucket";
+    case Operation::kGetBucketLocation:
+      return "s3:GetBucketLocation";
+    case Operation::kGetBucketVersioning:
+      return "s3:GetBucketVersioning";
+    case Operation::kListMultipartUploads:
+      return "s3:ListBucketMultipartUploads";
     case Operation::kDeleteObjects:
-    case Operation::kDeleteObject: return "s3:DeleteObject";
+    case Operation::kDeleteObject:
+      return "s3:DeleteObject";
     case Operation::kPutObject:
     case Operation::kCopyObject:
     case Operation::kCreateMultipartUpload:
     case Operation::kUploadPart:
     case Operation::kUploadPartCopy:
-    case Operation::kCompleteMultipartUpload: return "s3:PutObject";
+    case Operation::kCompleteMultipartUpload:
+      return "s3:PutObject";
     case Operation::kGetObject:
-    case Operation::kHeadObject: return "s3:GetObject";
-    case Operation::kAbortMultipartUpload: return "s3:AbortMultipartUpload";
-    case Operation::kListParts: return "s3:ListMultipartUploadParts";
-    case Operation::kAdminInfo: return "admin:ServerInfo";
-    case Operation::kNotImplemented: return "s3:Unsupported";
+    case Operation::kHeadObject:
+      return "s3:GetObject";
+    case Operation::kAbortMultipartUpload:
+      return "s3:AbortMultipartUpload";
+    case Operation::kListParts:
+      return "s3:ListMultipartUploadParts";
+    case Operation::kAdminInfo:
+      return "admin:ServerInfo";
+    case Operation::kNotImplemented:
+      return "s3:Unsupported";
     case Operation::kHealthLive:
     case Operation::kHealthReady:
-    case Operation::kUnknown: return "";
+    case Operation::kUnknown:
+      return "";
   }
   return "";
 }
@@ -45,9 +60,9 @@ absl::Status AuthorizeStage::Run(RequestContext& ctx) {
   }
   std::string resource = "arn:aws:s3:::*";
   if (!ctx.req.bucket.empty()) {
-    resource = ctx.req.key.empty() ? absl::StrCat("arn:aws:s3:::", ctx.req.bucket)
-                                   : absl::StrCat("arn:aws:s3:::", ctx.req.bucket, "/",
-                                                  ctx.req.key);
+    resource = ctx.req.key.empty()
+                   ? absl::StrCat("arn:aws:s3:::", ctx.req.bucket)
+                   : absl::StrCat("arn:aws:s3:::", ctx.req.bucket, "/", ctx.req.key);
   }
   ctx.decision = authorizer_.Authorize(ctx.auth.principal, action, resource);
   if (!ctx.decision.allowed) {
