@@ -46,7 +46,10 @@ void ObjectReader::OpenShard(uint32_t i) {
         {{"data_id", ref_.data_id}, {"path", path}, {"error", why}});
     MarkBad(i);
   };
-  if (!plane_.drives[i].online) return fail(false, "drive offline");
+  if (!plane_.drives[i].online) {  // logged once at Open, so only counted here
+    plane_.shard_errors.fetch_add(1);
+    return MarkBad(i);
+  }
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return fail(false, ErrnoError(errno, "open").ToString());
   shards_[i].fd = fd;

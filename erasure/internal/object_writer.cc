@@ -85,7 +85,9 @@ void ShardedObjectWriter::OpenShards() {
   for (size_t i = 0; i < shards_.size(); ++i) {
     Shard& s = shards_[i];
     if (!plane_->drives[i].online) {
-      FailShard(i, absl::UnavailableError("drive " + plane_->drives[i].path + " is offline"));
+      // Logged once at Open; not again for every object.
+      s.failed = true;
+      s.error = absl::UnavailableError("drive " + plane_->drives[i].path + " is offline");
       continue;
     }
     absl::Status st = MakeDirs(s.dir, &s.created_dir);
