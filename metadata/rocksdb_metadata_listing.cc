@@ -94,6 +94,23 @@ bool AfterUploadMarker(std::string_view key, std::string_view upload_id,
   return !options.upload_id_marker.empty() && upload_id > options.upload_id_marker;
 }
 
+// Where a ListUploads scan starts (a suffix after the bucket prefix): the first upload key
+// that is both inside `prefix` and after the markers.
+std::string UploadsSeekTarget(const ListUploadsOptions& options) {
+  std::string start;
+  AppendEscaped(&start, options.prefix);
+  std::string after_markers;
+  if (!options.key_marker.empty()) {
+    AppendComponent(&after_markers, options.key_marker);
+    if (options.upload_id_marker.empty()) {
+      after_markers = PrefixSuccessor(after_markers);  // past every upload of key_marker
+    } else {
+      after_markers.append(options.upload_id_marker);
+    }
+  }
+  return std::max(start, after_markers);
+}
+
 }  // namespace
 
 absl::StatusOr<ListObjectsResult> RocksDbMetadataStore::ListObjects(
@@ -154,23 +171,11 @@ absl::StatusOr<ListUploadsResult> RocksDbMetadataStore::ListUploads(
   SB_RETURN_IF_ERROR(RequireBucket(read_options, bucket));
 
   const std::string& prefix = options.prefix;
-  // Encoded suffixes: keys starting with `prefix`, and the first entry after the markers.
-  std::string start;
-  AppendEscaped(&start, prefix);
-  std::string after_markers;
-  if (!options.key_marker.empty()) {
-    AppendComponent(&after_markers, options.key_marker);
-    if (options.upload_id_marker.empty()) {
-      after_markers = PrefixSuccessor(after_markers);  // past every upload of key_marker
-    } else {
-      after_markers.append(options.upload_id_marker);
-    }
-  }
   ListCursor cursor(db_.get(), read_options, uploads_cf_, UploadBucketPrefix(bucket),
                     &iterator_steps_);
   ListUploadsResult result;
   int count = 0;
-  cursor.Seek(std::max(start, after_markers));
+  cursor.Seek(UploadsSeekTarget(options));
   while (cursor.Valid()) {
     std::optional<UploadKeyParts> parts = DecodeUploadSuffix(cursor.Suffix());
     if (!parts.has_value()) {

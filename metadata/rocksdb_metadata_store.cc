@@ -1,5 +1,6 @@
 #include "metadata/rocksdb_metadata_store.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <functional>
 #include <system_error>
