@@ -65,6 +65,7 @@ Operation RouteBucket(const RouteInput& in) {
     if (Has(in, "location")) return Operation::kGetBucketLocation;
     if (Has(in, "versioning")) return Operation::kGetBucketVersioning;
     if (Has(in, "uploads")) return Operation::kListMultipartUploads;
+    if (Has(in, "versions")) return Operation::kListObjectVersions;
     if (HasUnsupported(in)) return Operation::kNotImplemented;
     if (Has(in, "list-type")) return Operation::kListObjectsV2;
     return Operation::kListObjects;
@@ -144,6 +145,8 @@ std::string_view OperationName(Operation op) {
       return "ListObjects";
     case Operation::kListObjectsV2:
       return "ListObjectsV2";
+    case Operation::kListObjectVersions:
+      return "ListObjectVersions";
     case Operation::kListMultipartUploads:
       return "ListMultipartUploads";
     case Operation::kDeleteObjects:

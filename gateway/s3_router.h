@@ -24,6 +24,7 @@ enum class Operation {
   kGetBucketVersioning,
   kListObjects,
   kListObjectsV2,
+  kListObjectVersions,
   kListMultipartUploads,
   kDeleteObjects,
   // Object operations.

@@ -61,6 +61,7 @@ absl::Status Dispatch(RequestContext& ctx, Services& s) {
       return HandleBucketOperation(ctx, s);
     case Operation::kListObjects:
     case Operation::kListObjectsV2:
+    case Operation::kListObjectVersions:
       return HandleListOperation(ctx, s);
     case Operation::kPutObject:
     case Operation::kGetObject:

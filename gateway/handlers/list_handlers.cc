@@ -4,6 +4,7 @@
 #include "gateway/handlers/handler_util.h"
 #include "gateway/handlers/handlers.h"
 #include "gateway/xml/list_objects_xml.h"
+#include "gateway/xml/list_versions_xml.h"
 
 namespace sb::gateway {
 namespace {
@@ -70,9 +71,29 @@ absl::Status ListV2(RequestContext& ctx, Services& s) {
   return ctx.Respond(200, {}, xml::ListObjectsV2Xml(req, result));
 }
 
+// Without versioning every object has exactly one version, "null", which is the latest.
+absl::Status ListVersions(RequestContext& ctx, Services& s) {
+  xml::ListVersionsRequest req;
+  req.bucket = ctx.req.bucket;
+  req.prefix = Param(ctx, "prefix");
+  req.delimiter = Param(ctx, "delimiter");
+  req.key_marker = Param(ctx, "key-marker");
+  req.version_id_marker = Param(ctx, "version-id-marker");
+  SB_ASSIGN_OR_RETURN(req.max_keys, MaxKeys(ctx));
+  SB_ASSIGN_OR_RETURN(req.url_encode, UrlEncoding(ctx));
+  metadata::ListObjectsOptions opts;
+  opts.prefix = req.prefix;
+  opts.delimiter = req.delimiter;
+  opts.start_after = req.key_marker;
+  opts.max_keys = req.max_keys;
+  SB_ASSIGN_OR_RETURN(auto result, s.meta.ListObjects(ctx.req.bucket, opts));
+  return ctx.Respond(200, {}, xml::ListVersionsXml(req, result));
+}
+
 }  // namespace
 
 absl::Status HandleListOperation(RequestContext& ctx, Services& s) {
+  if (ctx.req.op == Operation::kListObjectVersions) return ListVersions(ctx, s);
   if (ctx.req.op == Operation::kListObjectsV2) return ListV2(ctx, s);
   return ListV1(ctx, s);
 }

@@ -56,8 +56,17 @@ void ApplyResponseOverrides(const RequestContext& ctx, HeaderList& headers) {
   }
 }
 
+// Without versioning the only version of a key is "null". Any other id names no version.
+absl::Status CheckVersionId(const RequestContext& ctx) {
+  const std::string* v = ctx.req.Query("versionId");
+  if (v == nullptr || *v == "null") return absl::OkStatus();
+  return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kInvalidArgument,
+                   "Invalid version id specified");
+}
+
 // GET and HEAD share everything except sending the bytes.
 absl::Status GetOrHeadObject(RequestContext& ctx, Services& s, bool send_body) {
+  SB_RETURN_IF_ERROR(CheckVersionId(ctx));
   SB_ASSIGN_OR_RETURN(metadata::ObjectRecord obj, s.meta.GetObject(ctx.req.bucket, ctx.req.key));
   SB_RETURN_IF_ERROR(CheckConditions(ctx, obj, ""));
   HeaderList headers;
@@ -106,6 +115,7 @@ absl::Status GetOrHeadObject(RequestContext& ctx, Services& s, bool send_body) {
 }
 
 absl::Status DeleteObject(RequestContext& ctx, Services& s) {
+  SB_RETURN_IF_ERROR(CheckVersionId(ctx));
   SB_RETURN_IF_ERROR(s.meta.GetBucket(ctx.req.bucket).status());
   SB_RETURN_IF_ERROR(s.objects.DeleteObject(ctx.req.bucket, ctx.req.key));
   return ctx.Respond(204, {}, "");

@@ -1,5 +1,7 @@
 #include "gateway/handlers/range.h"
 
+#include <limits>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "common/absl_compat.h"
@@ -13,12 +15,15 @@ absl::Status Unsatisfiable() {
                    "The requested range is not satisfiable");
 }
 
+// Digits only. A syntactically valid position too large for 64 bits saturates: RFC 9110
+// allows any digit count, and a huge last-pos still means "to the end".
 bool ParseU64(std::string_view s, uint64_t* out) {
   if (s.empty()) return false;
   for (char c : s) {
     if (c < '0' || c > '9') return false;
   }
-  return absl::SimpleAtoi(AsAbsl(s), out);
+  if (!absl::SimpleAtoi(AsAbsl(s), out)) *out = std::numeric_limits<uint64_t>::max();
+  return true;
 }
 
 }  // namespace
@@ -36,7 +41,10 @@ absl::StatusOr<std::optional<ByteRange>> ParseRange(std::string_view header, uin
   uint64_t b = 0;
   if (first.empty()) {  // suffix range: the last b bytes
     if (!ParseU64(last, &b)) return std::nullopt;
-    if (b == 0 || size == 0) return Unsatisfiable();
+    if (b == 0) return Unsatisfiable();
+    // RFC 9110 14.1.1: a non-zero suffix is satisfiable even for an empty representation;
+    // there is no byte to select, so the whole (empty) object is served with 200, as AWS does.
+    if (size == 0) return std::nullopt;
     b = std::min(b, size);
     return ByteRange{size - b, b};
   }

@@ -19,8 +19,8 @@ struct ByteRange {
 
 // Parses "bytes=a-b", "bytes=a-" and "bytes=-n" against an object of `size` bytes.
 // nullopt: the header is syntactically unusable (multiple ranges, other units), which
-// RFC 9110 says to ignore (serve the whole object). InvalidRange (416) when the range
-// cannot be satisfied.
+// RFC 9110 says to ignore (serve the whole object), and a suffix range on an empty object.
+// InvalidRange (416) when the range cannot be satisfied.
 absl::StatusOr<std::optional<ByteRange>> ParseRange(std::string_view header, uint64_t size);
 
 // x-amz-copy-source-range "bytes=a-b" (both required): InvalidArgument or InvalidRange.

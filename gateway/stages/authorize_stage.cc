@@ -20,6 +20,8 @@ std::string_view ActionFor(Operation op) {
       return "s3:GetBucketLocation";
     case Operation::kGetBucketVersioning:
       return "s3:GetBucketVersioning";
+    case Operation::kListObjectVersions:
+      return "s3:ListBucketVersions";
     case Operation::kListMultipartUploads:
       return "s3:ListBucketMultipartUploads";
     case Operation::kDeleteObjects:
