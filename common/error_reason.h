@@ -54,6 +54,7 @@ enum class ErrorReason {
   kInvalidEncoding,
   kInvalidCopySource,
   kAuthorizationQueryParametersError,
+  kKmsKeyDisabled,
 };
 
 // Returns `status` with `reason` attached (no-op for OK).
