@@ -60,6 +60,24 @@ class AuthTest(ServerTestCase):
         got = self.s3.get_object(Bucket=self.bucket, Key="put/p")["Body"].read()
         self.assertEqual(got, body)
 
+    def test_presigned_special_keys(self):
+        for key in ("dir/a b+c&d=e.txt", "ünï/ключ", "semi;colon,comma@at"):
+            with self.subTest(key=key):
+                put = self.s3.generate_presigned_url(
+                    "put_object", Params={"Bucket": self.bucket, "Key": key}, ExpiresIn=300)
+                resp = requests.put(put, data=key.encode(), timeout=30)
+                self.assertEqual(resp.status_code, 200, resp.text)
+                get = self.s3.generate_presigned_url(
+                    "get_object", Params={"Bucket": self.bucket, "Key": key}, ExpiresIn=300)
+                resp = requests.get(get, timeout=30)
+                self.assertEqual(resp.status_code, 200, resp.text)
+                self.assertEqual(resp.content, key.encode())
+                head = self.s3.generate_presigned_url(
+                    "head_object", Params={"Bucket": self.bucket, "Key": key}, ExpiresIn=300)
+                resp = requests.head(head, timeout=30)
+                self.assertEqual(resp.status_code, 200)
+                self.assertEqual(int(resp.headers["Content-Length"]), len(key.encode()))
+
     def test_presigned_url_from_independent_signer(self):
         creds = sigv4.Credentials(self.server.access_key, self.server.secret_key)
         url = sigv4.presign_url(creds, "GET", self.server.host, f"/{self.bucket}/obj", 60)

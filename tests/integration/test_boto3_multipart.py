@@ -224,6 +224,33 @@ class MultipartTest(ServerTestCase):
         self.assertEqual(self.s3.list_multipart_uploads(Bucket=bucket).get("Uploads", []), [])
         self.s3.delete_bucket(Bucket=bucket)
 
+    def test_list_multipart_uploads_pagination(self):
+        bucket = unique_bucket("mpu-page")
+        self.s3.create_bucket(Bucket=bucket)
+        created = []
+        for key in ("a", "b", "b", "c", "d"):
+            created.append((key, self.s3.create_multipart_upload(Bucket=bucket,
+                                                                 Key=key)["UploadId"]))
+        first = self.s3.list_multipart_uploads(Bucket=bucket, MaxUploads=2)
+        self.assertTrue(first["IsTruncated"])
+        self.assertEqual(len(first["Uploads"]), 2)
+        seen = [(u["Key"], u["UploadId"]) for u in first["Uploads"]]
+        self.assertEqual(first["NextKeyMarker"], seen[-1][0])
+        pages = 1
+        resp = first
+        while resp["IsTruncated"]:
+            resp = self.s3.list_multipart_uploads(Bucket=bucket, MaxUploads=2,
+                                                  KeyMarker=resp["NextKeyMarker"],
+                                                  UploadIdMarker=resp["NextUploadIdMarker"])
+            seen += [(u["Key"], u["UploadId"]) for u in resp.get("Uploads", [])]
+            pages += 1
+            self.assertLess(pages, 10)
+        self.assertEqual(sorted(seen), sorted(created))
+        self.assertEqual(len(seen), len(set(seen)), "no upload listed twice")
+        for key, uid in created:
+            self.s3.abort_multipart_upload(Bucket=bucket, Key=key, UploadId=uid)
+        self.s3.delete_bucket(Bucket=bucket)
+
     def test_list_parts_pagination(self):
         key = "lp/paged"
         upload_id = self.create(key)
