@@ -227,6 +227,21 @@ class ObjectTest(ServerTestCase):
         self.assertEqual(head["ContentLength"], 10)
         self.assertEqual(head["ContentRange"], f"bytes 5-14/{size}")
 
+    def test_random_ranges_large_object(self):
+        # Ranges at arbitrary offsets of a multi-stripe object (deterministic seed).
+        import random
+        size = 12 * MiB + 345
+        data = os.urandom(size)
+        self.put("range/large", data)
+        rnd = random.Random(1234)
+        for _ in range(16):
+            first = rnd.randrange(size)
+            last = min(size - 1, first + rnd.choice([0, 1, 4095, 65536, MiB, 3 * MiB]))
+            with self.subTest(first=first, last=last):
+                resp, body = self.get_bytes("range/large", Range=f"bytes={first}-{last}")
+                self.assertEqual(resp["ContentRange"], f"bytes {first}-{last}/{size}")
+                self.assertEqual(body, data[first:last + 1])
+
     def test_unsatisfiable_range(self):
         self.put("small", b"0123456789")
         for header in ("bytes=10-20", "bytes=100-"):
