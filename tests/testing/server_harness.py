@@ -61,24 +61,22 @@ def file_md5(path) -> str:
 
 
 def write_random_file(path, size: int, seed: int = None) -> str:
-    """Writes `size` pseudo-random bytes (incompressible) and returns their md5."""
+    """Writes `size` incompressible bytes and returns their md5. With a seed the content is
+    deterministic (SHA-256 in counter mode), otherwise it comes from os.urandom."""
     h = hashlib.md5()
-    block = 1 << 20
-    rnd = os.urandom if seed is None else None
     state = hashlib.sha256(str(seed).encode()).digest() if seed is not None else None
     with open(path, "wb") as f:
         left = size
         while left > 0:
-            n = min(block, left)
-            if rnd is not None:
-                data = rnd(n)
+            n = min(1 << 20, left)
+            if state is None:
+                data = os.urandom(n)
             else:
-                # Deterministic: expand the seed with SHA-256 in counter mode.
-                parts = []
+                blocks = []
                 for i in range((n + 31) // 32):
                     state = hashlib.sha256(state + i.to_bytes(4, "big")).digest()
-                    parts.append(state)
-                data = b"".join(parts)[:n]
+                    blocks.append(state)
+                data = b"".join(blocks)[:n]
             f.write(data)
             h.update(data)
             left -= n
