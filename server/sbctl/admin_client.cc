@@ -98,6 +98,47 @@ absl::StatusOr<std::string> CanonicalTarget(std::string_view target) {
   return out;
 }
 
+// Applies curl_easy_setopt calls, remembering the first failure so one check covers all.
+class OptionSetter {
+ public:
+  explicit OptionSetter(CURL* easy) : easy_(easy) {}
+  template <typename T>
+  void Set(CURLoption option, T value) {
+    if (rc_ == CURLE_OK) rc_ = curl_easy_setopt(easy_, option, value);
+  }
+  CURLcode result() const { return rc_; }
+
+ private:
+  CURL* easy_;
+  CURLcode rc_ = CURLE_OK;
+};
+
+// Everything one request needs alive until curl_easy_perform returns.
+struct Prepared {
+  std::string url;
+  std::string method;
+  std::string body;
+  // Bodiless GET/HEAD/DELETE go without POSTFIELDS; everything else sends its (maybe empty)
+  // body through POSTFIELDS, which lets curl hash the payload it signs.
+  bool has_body = false;
+  std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headers{nullptr,
+                                                                      &curl_slist_free_all};
+};
+
+absl::Status BuildHeaders(Prepared& req, std::string_view content_type) {
+  // Never pass curl "Name:" header-removal lines (e.g. "Expect:"): curl 7.88 still lists
+  // them in SignedHeaders without sending them, so every server rejects the signature.
+  std::vector<std::string> lines = {absl::StrCat("x-amz-content-sha256: ", Sha256Hex(req.body))};
+  if (req.has_body) lines.push_back(absl::StrCat("Content-Type: ", AsAbsl(content_type)));
+  for (const std::string& line : lines) {
+    curl_slist* appended = curl_slist_append(req.headers.get(), line.c_str());
+    if (appended == nullptr) return absl::ResourceExhaustedError("curl_slist_append failed");
+    (void)req.headers.release();  // now owned through `appended`
+    req.headers.reset(appended);
+  }
+  return absl::OkStatus();
+}
+
 absl::Status CurlError(CURLcode code, const char* errbuf, std::string_view method,
                        const std::string& url) {
   const std::string detail = errbuf[0] != '\0' ? errbuf : curl_easy_strerror(code);
@@ -111,6 +152,43 @@ absl::Status CurlError(CURLcode code, const char* errbuf, std::string_view metho
     default:
       return absl::UnavailableError(message);
   }
+}
+
+CURLcode SetOptions(CURL* easy, const Prepared& req, const Alias& alias,
+                    const ClientOptions& options, Sink* sink, char* errbuf) {
+  OptionSetter opt(easy);
+  opt.Set(CURLOPT_URL, req.url.c_str());
+  opt.Set(CURLOPT_PATH_AS_IS, 1L);  // send exactly the path that gets signed
+  opt.Set(CURLOPT_PROTOCOLS_STR, "http,https");
+  opt.Set(CURLOPT_NOSIGNAL, 1L);
+  opt.Set(CURLOPT_ERRORBUFFER, errbuf);
+  opt.Set(CURLOPT_USERAGENT, kUserAgent);
+  opt.Set(CURLOPT_AWS_SIGV4, kSigV4Params);
+  // Separate user/password options: a ':' inside a key must not split it.
+  opt.Set(CURLOPT_USERNAME, alias.access_key.c_str());
+  opt.Set(CURLOPT_PASSWORD, alias.secret_key.c_str());
+  opt.Set(CURLOPT_HTTPHEADER, req.headers.get());
+  opt.Set(CURLOPT_WRITEFUNCTION, &OnBody);
+  opt.Set(CURLOPT_WRITEDATA, sink);
+  opt.Set(CURLOPT_HEADERFUNCTION, &OnHeader);
+  opt.Set(CURLOPT_HEADERDATA, sink);
+  opt.Set(CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options.connect_timeout.count() * 1000));
+  opt.Set(CURLOPT_TIMEOUT_MS, static_cast<long>(options.timeout.count() * 1000));
+  if (options.insecure_tls) {
+    opt.Set(CURLOPT_SSL_VERIFYPEER, 0L);
+    opt.Set(CURLOPT_SSL_VERIFYHOST, 0L);
+  }
+  if (req.method == "HEAD") {
+    opt.Set(CURLOPT_NOBODY, 1L);
+  } else if (!req.has_body) {
+    opt.Set(CURLOPT_HTTPGET, 1L);
+    if (req.method != "GET") opt.Set(CURLOPT_CUSTOMREQUEST, req.method.c_str());
+  } else {
+    opt.Set(CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(req.body.size()));
+    opt.Set(CURLOPT_POSTFIELDS, req.body.c_str());
+    opt.Set(CURLOPT_CUSTOMREQUEST, req.method.c_str());
+  }
+  return opt.result();
 }
 
 }  // namespace
@@ -142,7 +220,13 @@ absl::StatusOr<Response> AdminClient::Send(std::string_view method, std::string_
                                            std::string_view body, std::string_view content_type) {
   auto canonical = CanonicalTarget(target);
   if (!canonical.ok()) return canonical.status();
-  const std::string url = alias_.url + *canonical;
+  Prepared req;
+  req.url = alias_.url + *canonical;
+  req.method = std::string(method);
+  req.body = std::string(body);
+  req.has_body = !body.empty() || (method != "GET" && method != "HEAD" && method != "DELETE");
+  if (absl::Status s = BuildHeaders(req, content_type); !s.ok()) return s;
+
   if (curl_->easy == nullptr) curl_->easy = curl_easy_init();
   CURL* easy = curl_->easy;
   if (easy == nullptr) return absl::InternalError("curl_easy_init failed");
@@ -151,62 +235,16 @@ absl::StatusOr<Response> AdminClient::Send(std::string_view method, std::string_
   Response response;
   Sink sink{&response, options_.max_response_bytes};
   char errbuf[CURL_ERROR_SIZE] = {};
-  const std::string method_str(method);
-  const std::string body_str(body);  // must outlive curl_easy_perform
-
-  // Bodiless GET/HEAD/DELETE go without POSTFIELDS; everything else sends its (maybe empty)
-  // body through POSTFIELDS, which lets curl hash the payload it signs.
-  const bool has_body =
-      !body.empty() || (method_str != "GET" && method_str != "HEAD" && method_str != "DELETE");
-  // Never pass curl "Name:" header-removal lines (e.g. "Expect:"): curl 7.88 still lists
-  // them in SignedHeaders without sending them, so every server rejects the signature.
-  curl_slist* headers = nullptr;
-  const std::string sha_header = absl::StrCat("x-amz-content-sha256: ", Sha256Hex(body));
-  headers = curl_slist_append(headers, sha_header.c_str());
-  const std::string type_header = absl::StrCat("Content-Type: ", AsAbsl(content_type));
-  if (has_body) headers = curl_slist_append(headers, type_header.c_str());
-  std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> header_guard(headers,
-                                                                           &curl_slist_free_all);
-
-  curl_easy_setopt(easy, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(easy, CURLOPT_PATH_AS_IS, 1L);  // send exactly the path that gets signed
-  curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, errbuf);
-  curl_easy_setopt(easy, CURLOPT_USERAGENT, kUserAgent);
-  curl_easy_setopt(easy, CURLOPT_AWS_SIGV4, kSigV4Params);
-  // Separate user/password options: a ':' inside a key must not split it.
-  curl_easy_setopt(easy, CURLOPT_USERNAME, alias_.access_key.c_str());
-  curl_easy_setopt(easy, CURLOPT_PASSWORD, alias_.secret_key.c_str());
-  curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &OnBody);
-  curl_easy_setopt(easy, CURLOPT_WRITEDATA, &sink);
-  curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, &OnHeader);
-  curl_easy_setopt(easy, CURLOPT_HEADERDATA, &sink);
-  curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
-                   static_cast<long>(options_.connect_timeout.count() * 1000));
-  curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.timeout.count() * 1000));
-  if (options_.insecure_tls) {
-    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 0L);
-    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 0L);
+  if (CURLcode rc = SetOptions(easy, req, alias_, options_, &sink, errbuf); rc != CURLE_OK) {
+    return absl::InternalError(
+        absl::StrCat("cannot configure curl request: ", curl_easy_strerror(rc)));
   }
-  if (method_str == "HEAD") {
-    curl_easy_setopt(easy, CURLOPT_NOBODY, 1L);
-  } else if (!has_body) {
-    curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);
-    if (method_str != "GET") curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, method_str.c_str());
-  } else {
-    curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body_str.size()));
-    curl_easy_setopt(easy, CURLOPT_POSTFIELDS, body_str.c_str());
-    curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, method_str.c_str());
-  }
-
   const CURLcode rc = curl_easy_perform(easy);
   if (sink.overflow) {
-    return absl::ResourceExhaustedError(
-        absl::StrCat("response from ", url, " exceeds ", options_.max_response_bytes, " bytes"));
+    return absl::ResourceExhaustedError(absl::StrCat("response from ", req.url, " exceeds ",
+                                                     options_.max_response_bytes, " bytes"));
   }
-  if (rc != CURLE_OK) return CurlError(rc, errbuf, method, url);
+  if (rc != CURLE_OK) return CurlError(rc, errbuf, method, req.url);
   long status = 0;
   curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
   response.status = static_cast<int>(status);

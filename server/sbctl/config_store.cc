@@ -5,6 +5,7 @@
 #include <map>
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/absl_compat.h"
 #include "common/status_macros.h"
@@ -121,8 +122,7 @@ absl::StatusOr<std::string> ResolveConfigDir(std::string_view flag_value,
 absl::StatusOr<std::string> NormalizeServerUrl(std::string_view url) {
   auto parsed = boost::urls::parse_absolute_uri(boost::core::string_view(url.data(), url.size()));
   // Never echo a URL that may hold a password ("http://user:pass@host").
-  const std::string shown =
-      url.find('@') == std::string_view::npos ? std::string(url) : "<redacted>";
+  const std::string shown = absl::StrContains(AsAbsl(url), '@') ? "<redacted>" : std::string(url);
   auto invalid = [&](std::string_view why) {
     return absl::InvalidArgumentError(
         absl::StrCat("invalid server URL '", shown, "': ", AsAbsl(why)));

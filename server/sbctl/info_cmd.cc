@@ -77,8 +77,9 @@ Fields SummaryFields(const json::object& info) {
   AddIfPresent(info, "buckets", "Buckets", fields);
   AddIfPresent(info, "objects", "Objects", fields);
   for (const auto& [key, value] : info) {
+    const std::string_view name(key.data(), key.size());
     const bool known = std::any_of(std::begin(kKnownFields), std::end(kKnownFields),
-                                   [&](const char* k) { return key == k; });
+                                   [name](const char* k) { return name == k; });
     // A "drives" that is not a list cannot be tabulated; show it like an unknown field.
     if (!known || (key == "drives" && !value.is_array())) {
       fields.emplace_back(std::string(key), Render(value));
@@ -103,6 +104,7 @@ void PrintDrives(const json::array& drives, std::ostream& out) {
     }
   }
   std::vector<std::string> summary;
+  summary.reserve(state_counts.size());
   for (const auto& [state, count] : state_counts)
     summary.push_back(absl::StrCat(count, " ", state));
   out << "Drives: " << drives.size();
@@ -111,10 +113,12 @@ void PrintDrives(const json::array& drives, std::ostream& out) {
   if (drives.empty()) return;
 
   std::vector<std::string> header;
+  header.reserve(columns.size());
   for (const std::string& c : columns) header.push_back(absl::AsciiStrToUpper(c));
   Table table(std::move(header));
   for (const json::value& d : drives) {
     std::vector<std::string> row;
+    row.reserve(columns.size());
     if (d.is_object()) {
       for (const std::string& c : columns) {
         const json::value* v = d.as_object().if_contains(c);

@@ -168,6 +168,7 @@ TEST(ConfigStoreTest, ConcurrentWritersLoseNoUpdates) {
   TempDir tmp;
   constexpr int kWriters = 8;
   std::vector<std::thread> threads;
+  threads.reserve(kWriters);
   std::vector<absl::Status> results(kWriters);
   for (int i = 0; i < kWriters; ++i) {
     threads.emplace_back([&, i] {
@@ -205,8 +206,7 @@ TEST(ConfigStoreTest, WrongShapesAreErrorsThatDoNotLeakSecrets) {
       "{\"version\": 2, \"aliases\": {}}",
       "{\"aliases\": []}",
       "{\"aliases\": {\"a\": \"http://x\"}}",
-      "{\"aliases\": {\"bad name\": {\"url\": \"u\", \"access_key\": \"k\", "
-      "\"secret_key\": \"TOPSECRET-1234567890\"}}}",
+      R"({"aliases": {"bad name": {"url": "u", "access_key": "k", "secret_key": "TOPSECRET-1"}}})",
       "{\"aliases\": {\"a\": {\"access_key\": \"k\", \"secret_key\": \"TOPSECRET-1234567890\"}}}",
       "{\"aliases\": {\"a\": {\"url\": \"u\", \"access_key\": \"k\", \"secret_key\": 5}}}",
   };

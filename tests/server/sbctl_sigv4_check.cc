@@ -68,7 +68,10 @@ std::string SortedQuery(const std::string& query) {
   }
   std::sort(params.begin(), params.end());
   std::string out;
-  for (const auto& [k, v] : params) out += (out.empty() ? "" : "&") + k + "=" + v;
+  for (const auto& [k, v] : params) {
+    if (!out.empty()) out.push_back('&');
+    out.append(k).append("=").append(v);
+  }
   return out;
 }
 
@@ -100,7 +103,7 @@ std::string CheckSigV4(const RecordedRequest& req, std::string_view secret_key) 
   const std::optional<std::string> auth = req.Header("authorization");
   if (!auth) return "no Authorization header";
   const std::string prefix = "AWS4-HMAC-SHA256 ";
-  if (auth->rfind(prefix, 0) != 0) return "Authorization is not AWS4-HMAC-SHA256: " + *auth;
+  if (!auth->starts_with(prefix)) return "Authorization is not AWS4-HMAC-SHA256: " + *auth;
   const std::string credential = AuthField(*auth, "Credential");
   const size_t slash = credential.find('/');
   if (slash == std::string::npos) return "malformed Credential: " + credential;
@@ -109,7 +112,7 @@ std::string CheckSigV4(const RecordedRequest& req, std::string_view secret_key) 
   const std::string signature = AuthField(*auth, "Signature");
   const std::optional<std::string> amz_date = req.Header("x-amz-date");
   if (!amz_date) return "no x-amz-date header";
-  if (scope.rfind(amz_date->substr(0, 8) + "/", 0) != 0) return "scope date != x-amz-date";
+  if (!scope.starts_with(amz_date->substr(0, 8) + "/")) return "scope date != x-amz-date";
   const std::optional<std::string> payload_hash = req.Header("x-amz-content-sha256");
   if (!payload_hash) return "no x-amz-content-sha256 header";
   if (*payload_hash != Sha256HexForTest(req.body)) return "x-amz-content-sha256 != sha256(body)";

@@ -183,7 +183,7 @@ void TestHttpServer::HandleConnection(int fd) {
     response = response_;
   }
   std::string out = "HTTP/1.1 " + std::to_string(response.status) + " " + response.reason + "\r\n";
-  for (const auto& [k, v] : response.headers) out += k + ": " + v + "\r\n";
+  for (const auto& [k, v] : response.headers) out.append(k).append(": ").append(v).append("\r\n");
   out += "Content-Length: " + std::to_string(response.body.size()) + "\r\n";
   out += "Connection: close\r\n\r\n";
   if (req.method != "HEAD") out += response.body;
