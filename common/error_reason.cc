@@ -78,6 +78,7 @@ std::string_view ReasonName(ErrorReason reason) {
     SB_REASON_CASE(InvalidEncoding)
     SB_REASON_CASE(InvalidCopySource)
     SB_REASON_CASE(AuthorizationQueryParametersError)
+    SB_REASON_CASE(AccessControlListNotSupported)
     SB_REASON_CASE(KmsKeyDisabled)
 #undef SB_REASON_CASE
   }

@@ -54,6 +54,7 @@ enum class ErrorReason {
   kInvalidEncoding,
   kInvalidCopySource,
   kAuthorizationQueryParametersError,
+  kAccessControlListNotSupported,
   kKmsKeyDisabled,
 };
 

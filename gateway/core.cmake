@@ -21,7 +21,8 @@ add_library(sb_gateway
   ${CMAKE_CURRENT_SOURCE_DIR}/handlers/object_handlers.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/handlers/multipart_handlers.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/handlers/list_handlers.cc
-  ${CMAKE_CURRENT_SOURCE_DIR}/handlers/admin_handlers.cc)
+  ${CMAKE_CURRENT_SOURCE_DIR}/handlers/admin_handlers.cc
+  ${CMAKE_CURRENT_SOURCE_DIR}/handlers/acl_handlers.cc)
 add_library(sb::gateway ALIAS sb_gateway)
 target_link_libraries(sb_gateway
   PUBLIC sb::common sb::gateway_auth sb::gateway_xml sb::metadata sb::erasure sb::policy

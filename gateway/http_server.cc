@@ -3,16 +3,21 @@
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
+#include <cerrno>
 #include <condition_variable>
+#include <functional>
+#include <limits>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -33,19 +38,80 @@ using tcp = asio::ip::tcp;
 
 using Parser = http::request_parser<http::buffer_body>;
 
-void SetSocketTimeouts(tcp::socket& socket, absl::Duration timeout) {
-  timeval tv{};
-  tv.tv_sec = absl::ToInt64Seconds(timeout);
-  ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+void SetSocketOptions(tcp::socket& socket, absl::Duration timeout) {
+  // SO_SNDTIMEO bounds a blocking send that found only part of the room it needs; reads
+  // (and the wait for room) are bounded by TimedStream.
+  timeval tv = absl::ToTimeval(timeout);
   ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
   int one = 1;
   ::setsockopt(socket.native_handle(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 }
 
+// The socket as a Beast/Asio sync stream whose every read and write waits at most
+// `timeout` for the peer. Asio's blocking operations cannot time out by themselves: on
+// EAGAIN from SO_RCVTIMEO they poll again without a limit, so an idle or stalled client
+// would hold its connection thread forever.
+class TimedStream {
+ public:
+  TimedStream(tcp::socket& socket, absl::Duration timeout)
+      : socket_(socket),
+        timeout_ms_(timeout == absl::InfiniteDuration()
+                        ? -1
+                        : static_cast<int>(std::clamp<int64_t>(absl::ToInt64Milliseconds(timeout),
+                                                               1, 1 << 30))) {}
+
+  template <class MutableBufferSequence>
+  size_t read_some(const MutableBufferSequence& buffers, beast::error_code& ec) {
+    if (!Wait(POLLIN, ec)) return 0;
+    return socket_.read_some(buffers, ec);
+  }
+  template <class MutableBufferSequence>
+  size_t read_some(const MutableBufferSequence& buffers) {
+    beast::error_code ec;
+    size_t n = read_some(buffers, ec);
+    if (ec) throw boost::system::system_error(ec);  // required by the concept; unused
+    return n;
+  }
+  template <class ConstBufferSequence>
+  size_t write_some(const ConstBufferSequence& buffers, beast::error_code& ec) {
+    if (!Wait(POLLOUT, ec)) return 0;
+    return socket_.write_some(buffers, ec);
+  }
+  template <class ConstBufferSequence>
+  size_t write_some(const ConstBufferSequence& buffers) {
+    beast::error_code ec;
+    size_t n = write_some(buffers, ec);
+    if (ec) throw boost::system::system_error(ec);  // required by the concept; unused
+    return n;
+  }
+
+ private:
+  // False with ec = timed_out if the socket did not become ready in time. Errors and
+  // hang-ups count as ready: the following read/write reports them.
+  bool Wait(short events, beast::error_code& ec) {
+    pollfd p{socket_.native_handle(), events, 0};
+    for (;;) {
+      int r = ::poll(&p, 1, timeout_ms_);
+      if (r > 0) return true;
+      if (r == 0) {
+        ec = asio::error::timed_out;
+        return false;
+      }
+      if (errno != EINTR) {
+        ec = beast::error_code(errno, boost::system::system_category());
+        return false;
+      }
+    }
+  }
+
+  tcp::socket& socket_;
+  int timeout_ms_;
+};
+
 // Streams the request body out of the Beast parser into caller buffers.
 class SocketBodySource final : public BodySource {
  public:
-  SocketBodySource(tcp::socket& socket, beast::flat_buffer& buffer, Parser& parser,
+  SocketBodySource(TimedStream& socket, beast::flat_buffer& buffer, Parser& parser,
                    bool expect_continue)
       : socket_(socket), buffer_(buffer), parser_(parser), expect_continue_(expect_continue) {}
 
@@ -81,7 +147,7 @@ class SocketBodySource final : public BodySource {
   bool continue_pending() const { return expect_continue_ && !sent_continue_; }
 
  private:
-  tcp::socket& socket_;
+  TimedStream& socket_;
   beast::flat_buffer& buffer_;
   Parser& parser_;
   bool expect_continue_;
@@ -91,15 +157,21 @@ class SocketBodySource final : public BodySource {
 
 class SocketResponseWriter final : public ResponseWriter {
  public:
-  SocketResponseWriter(tcp::socket& socket, const SocketBodySource& body, bool keep_alive,
-                       bool is_head)
-      : socket_(socket), body_(body), keep_alive_(keep_alive), is_head_(is_head) {}
+  // `draining` is asked when the head is written: a response that starts after Drain
+  // began says "Connection: close", so the client does not reuse a closing connection.
+  SocketResponseWriter(TimedStream& socket, const SocketBodySource& body, bool keep_alive,
+                       bool is_head, std::function<bool()> draining)
+      : socket_(socket),
+        body_(body),
+        keep_alive_(keep_alive),
+        is_head_(is_head),
+        draining_(std::move(draining)) {}
 
   absl::Status WriteHead(int status, const HeaderList& headers, uint64_t content_length) override {
     if (head_written_) return absl::InternalError("response head written twice");
     head_written_ = true;
     // A body the handler did not consume means we cannot reuse the connection.
-    if (!body_.done()) keep_alive_ = false;
+    if (!body_.done() || draining_()) keep_alive_ = false;
     std::string out;
     out.reserve(512);
     auto reason = http::obsolete_reason(static_cast<http::status>(status));
@@ -136,16 +208,17 @@ class SocketResponseWriter final : public ResponseWriter {
     return absl::OkStatus();
   }
 
-  tcp::socket& socket_;
+  TimedStream& socket_;
   const SocketBodySource& body_;
   bool keep_alive_;
   bool is_head_;
+  std::function<bool()> draining_;
   bool head_written_ = false;
   bool failed_ = false;
   uint64_t remaining_ = 0;
 };
 
-void WriteSimpleError(tcp::socket& socket, int status, std::string_view code) {
+void WriteSimpleError(TimedStream& socket, int status, std::string_view code) {
   std::string body =
       absl::StrCat("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>", std::string(code),
                    "</Code><Message>", std::string(code), "</Message></Error>");
@@ -227,7 +300,8 @@ class BeastHttpServer final : public HttpServer {
         if (!over_limit) ++open_;
       }
       if (over_limit) {
-        WriteSimpleError(socket, 503, "SlowDown");
+        TimedStream stream(socket, options_.idle_timeout);
+        WriteSimpleError(stream, 503, "SlowDown");
         continue;
       }
       std::thread([this, s = std::move(socket)]() mutable { Serve(std::move(s)); }).detach();
@@ -249,7 +323,8 @@ class BeastHttpServer final : public HttpServer {
   }
 
   void Serve(tcp::socket socket) {
-    SetSocketTimeouts(socket, options_.idle_timeout);
+    SetSocketOptions(socket, options_.idle_timeout);
+    TimedStream stream(socket, options_.idle_timeout);
     std::string remote;
     beast::error_code ec;
     auto ep = socket.remote_endpoint(ec);
@@ -261,20 +336,23 @@ class BeastHttpServer final : public HttpServer {
       Parser parser;
       parser.header_limit(static_cast<uint32_t>(options_.max_header_bytes));
       parser.body_limit(std::numeric_limits<uint64_t>::max());
-      http::read_header(socket, buffer, parser, ec);
+      http::read_header(stream, buffer, parser, ec);
       if (!SetIdle(fd, false) && !ec) {
         // Draining began while headers arrived: still serve this request, then close.
       }
       if (ec) {
         if (ec == http::error::header_limit) {
-          WriteSimpleError(socket, 400, "RequestHeaderSectionTooLarge");
+          WriteSimpleError(stream, 400, "RequestHeaderSectionTooLarge");
+        } else if (ec == asio::error::timed_out) {
+          // S3's answer to a client that stalls mid-request; an idle one is just closed.
+          if (buffer.size() > 0) WriteSimpleError(stream, 400, "RequestTimeout");
         } else if (ec != http::error::end_of_stream && ec != asio::error::eof &&
                    ec != asio::error::connection_reset && buffer.size() > 0) {
-          WriteSimpleError(socket, 400, "BadRequest");
+          WriteSimpleError(stream, 400, "BadRequest");
         }
         break;
       }
-      if (!ServeOne(socket, buffer, parser, remote)) break;
+      if (!ServeOne(stream, buffer, parser, remote)) break;
     }
     socket.shutdown(tcp::socket::shutdown_both, ec);
     socket.close(ec);
@@ -284,7 +362,7 @@ class BeastHttpServer final : public HttpServer {
   }
 
   // Returns true if the connection can serve another request.
-  bool ServeOne(tcp::socket& socket, beast::flat_buffer& buffer, Parser& parser,
+  bool ServeOne(TimedStream& socket, beast::flat_buffer& buffer, Parser& parser,
                 const std::string& remote) {
     const auto& req = parser.get();
     HttpRequestHead head;
@@ -297,24 +375,21 @@ class BeastHttpServer final : public HttpServer {
       absl::AsciiStrToLower(&name);
       head.headers.emplace_back(std::move(name), std::string(field.value()));
     }
-    if (req.chunked()) {
-      head.content_length.reset();
-    } else if (auto len = parser.content_length()) {
-      head.content_length = *len;
-    } else {
-      head.content_length = 0;  // No length and not chunked: no body (RFC 9112 6.3).
+    // No length and not chunked means no body (RFC 9112 6.3); content_length stays unset
+    // so handlers that require the header can say so (411 MissingContentLength).
+    head.chunked = req.chunked();
+    if (!head.chunked) {
+      if (auto len = parser.content_length()) head.content_length = *len;
     }
     bool expect_continue = false;
     if (const auto* expect = head.Header("expect")) {
       expect_continue = absl::EqualsIgnoreCase(*expect, "100-continue");
     }
     SocketBodySource body(socket, buffer, parser, expect_continue);
-    bool keep_alive = req.keep_alive();
-    {
+    SocketResponseWriter writer(socket, body, req.keep_alive(), head.method == "HEAD", [this] {
       std::lock_guard<std::mutex> lock(mu_);
-      if (draining_) keep_alive = false;
-    }
-    SocketResponseWriter writer(socket, body, keep_alive, head.method == "HEAD");
+      return draining_;
+    });
     handler_->Handle(head, body, writer);
     if (!writer.head_written()) return false;
     return writer.keep_alive() && body.done();

@@ -25,6 +25,7 @@ struct HttpRequestHead {
   bool tls = false;
   // Body length from Content-Length; nullopt when absent (or Transfer-Encoding chunked).
   std::optional<uint64_t> content_length;
+  bool chunked = false;  // Transfer-Encoding: chunked (decoded by the server)
 
   // First value of `name` (lowercase), or nullptr.
   const std::string* Header(std::string_view name) const;

@@ -122,6 +122,11 @@ Entry ReasonEntry(ErrorReason reason) {
     case ErrorReason::kAuthorizationQueryParametersError:
       return {400, "AuthorizationQueryParametersError",
               "Error parsing the X-Amz-Credential parameter."};
+    case ErrorReason::kKmsKeyDisabled:
+      // AWS answers SSE-KMS requests whose key is disabled with KMS's own error name.
+      return {400, "KMS.DisabledException", "The KMS key used for this object is disabled."};
+    case ErrorReason::kAccessControlListNotSupported:
+      return {400, "AccessControlListNotSupported", "The bucket does not allow ACLs"};
     case ErrorReason::kNone:
       break;
   }

@@ -66,10 +66,12 @@ Operation RouteBucket(const RouteInput& in) {
     if (Has(in, "versioning")) return Operation::kGetBucketVersioning;
     if (Has(in, "uploads")) return Operation::kListMultipartUploads;
     if (Has(in, "versions")) return Operation::kListObjectVersions;
+    if (Has(in, "acl")) return Operation::kGetBucketAcl;
     if (HasUnsupported(in)) return Operation::kNotImplemented;
     if (Has(in, "list-type")) return Operation::kListObjectsV2;
     return Operation::kListObjects;
   }
+  if (m == "PUT" && Has(in, "acl")) return Operation::kPutBucketAcl;
   if (HasUnsupported(in) || Has(in, "versioning")) return Operation::kNotImplemented;
   if (m == "PUT") return Operation::kCreateBucket;
   if (m == "HEAD") return Operation::kHeadBucket;
@@ -81,6 +83,8 @@ Operation RouteBucket(const RouteInput& in) {
 
 Operation RouteObject(const RouteInput& in) {
   const auto& m = in.method;
+  if (Has(in, "acl") && m == "GET") return Operation::kGetObjectAcl;
+  if (Has(in, "acl") && m == "PUT") return Operation::kPutObjectAcl;
   if (HasUnsupported(in)) return Operation::kNotImplemented;
   if (m == "GET") {
     if (Has(in, "uploadId")) return Operation::kListParts;
@@ -147,6 +151,14 @@ std::string_view OperationName(Operation op) {
       return "ListObjectsV2";
     case Operation::kListObjectVersions:
       return "ListObjectVersions";
+    case Operation::kGetBucketAcl:
+      return "GetBucketAcl";
+    case Operation::kPutBucketAcl:
+      return "PutBucketAcl";
+    case Operation::kGetObjectAcl:
+      return "GetObjectAcl";
+    case Operation::kPutObjectAcl:
+      return "PutObjectAcl";
     case Operation::kListMultipartUploads:
       return "ListMultipartUploads";
     case Operation::kDeleteObjects:

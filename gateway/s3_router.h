@@ -25,6 +25,10 @@ enum class Operation {
   kListObjects,
   kListObjectsV2,
   kListObjectVersions,
+  kGetBucketAcl,
+  kPutBucketAcl,
+  kGetObjectAcl,
+  kPutObjectAcl,
   kListMultipartUploads,
   kDeleteObjects,
   // Object operations.

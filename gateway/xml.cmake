@@ -5,6 +5,7 @@ add_library(sb_gateway_xml
   xml/error_xml.cc
   xml/list_objects_xml.cc
   xml/list_versions_xml.cc
+  xml/acl_xml.cc
   xml/multipart_xml.cc
   xml/object_xml.cc
   xml/request_xml.cc

@@ -77,6 +77,11 @@ absl::Status Dispatch(RequestContext& ctx, Services& s) {
     case Operation::kListParts:
     case Operation::kListMultipartUploads:
       return HandleMultipartOperation(ctx, s);
+    case Operation::kGetBucketAcl:
+    case Operation::kPutBucketAcl:
+    case Operation::kGetObjectAcl:
+    case Operation::kPutObjectAcl:
+      return HandleAclOperation(ctx, s);
     case Operation::kAdminInfo:
     case Operation::kHealthLive:
     case Operation::kHealthReady:

@@ -52,6 +52,7 @@ absl::Status CreateBucket(RequestContext& ctx, Services& s) {
     return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kInvalidBucketName,
                      "The specified bucket is not valid.");
   }
+  SB_RETURN_IF_ERROR(CheckAclHeaders(ctx));
   SB_ASSIGN_OR_RETURN(std::string body, ReadSmallBody(ctx, xml::kMaxRequestXmlBytes));
   SB_ASSIGN_OR_RETURN(std::string location, xml::ParseCreateBucketConfiguration(body));
   if (!location.empty() && location != s.region) {
@@ -72,7 +73,24 @@ absl::Status HeadBucket(RequestContext& ctx, Services& s) {
   return ctx.Respond(200, {{"x-amz-bucket-region", s.region}}, "");
 }
 
+// S3 deletes a bucket that holds only in-progress multipart uploads, aborting them;
+// objects block the delete.
 absl::Status DeleteBucket(RequestContext& ctx, Services& s) {
+  metadata::ListObjectsOptions probe;
+  probe.max_keys = 1;
+  SB_ASSIGN_OR_RETURN(auto page, s.meta.ListObjects(ctx.req.bucket, probe));
+  if (!page.objects.empty() || !page.common_prefixes.empty()) {
+    return MakeError(absl::StatusCode::kFailedPrecondition, ErrorReason::kBucketNotEmpty,
+                     "The bucket you tried to delete is not empty");
+  }
+  for (;;) {
+    SB_ASSIGN_OR_RETURN(auto uploads, s.meta.ListUploads(ctx.req.bucket, {}));
+    for (const auto& u : uploads.uploads) {
+      absl::Status st = s.objects.AbortUpload(ctx.req.bucket, u.key(), u.upload_id());
+      if (!st.ok() && GetReason(st) != ErrorReason::kNoSuchUpload) return st;
+    }
+    if (!uploads.is_truncated) break;
+  }
   SB_RETURN_IF_ERROR(s.meta.DeleteBucket(ctx.req.bucket));
   return ctx.Respond(204, {}, "");
 }

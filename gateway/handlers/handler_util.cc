@@ -137,6 +137,10 @@ absl::StatusOr<metadata::ObjectRecord> ObjectTemplateFromRequest(const RequestCo
 
 absl::StatusOr<WriteChecks> WriteChecksFromRequest(const RequestContext& ctx) {
   WriteChecks checks;
+  if (!ctx.http.content_length.has_value() && !ctx.http.chunked) {
+    return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kMissingContentLength,
+                     "You must provide the Content-Length HTTP header.");
+  }
   const auto& sig = ctx.auth.sigv4;
   if (sig.decoded_content_length) {
     checks.expected_size = *sig.decoded_content_length;
@@ -153,6 +157,32 @@ absl::StatusOr<WriteChecks> WriteChecksFromRequest(const RequestContext& ctx) {
     checks.content_md5 = raw;
   }
   return checks;
+}
+
+absl::Status CheckAclHeaders(const RequestContext& ctx) {
+  for (const auto& [name, value] : ctx.http.headers) {
+    if (name.starts_with("x-amz-grant-")) {
+      return MakeError(absl::StatusCode::kInvalidArgument,
+                       ErrorReason::kAccessControlListNotSupported,
+                       "The bucket does not allow ACLs");
+    }
+  }
+  const std::string* acl = ctx.http.Header("x-amz-acl");
+  if (acl == nullptr || *acl == "private" || *acl == "bucket-owner-full-control") {
+    return absl::OkStatus();
+  }
+  static constexpr std::string_view kCanned[] = {"public-read", "public-read-write",
+                                                 "authenticated-read", "aws-exec-read",
+                                                 "bucket-owner-read", "log-delivery-write"};
+  for (auto c : kCanned) {
+    if (*acl == c) {
+      return MakeError(absl::StatusCode::kInvalidArgument,
+                       ErrorReason::kAccessControlListNotSupported,
+                       "The bucket does not allow ACLs");
+    }
+  }
+  return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kInvalidArgument,
+                   "Invalid canned ACL");
 }
 
 absl::Status CheckConditions(const RequestContext& ctx, const metadata::ObjectRecord& object,

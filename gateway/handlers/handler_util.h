@@ -42,6 +42,11 @@ absl::StatusOr<metadata::ObjectRecord> ObjectTemplateFromRequest(const RequestCo
 // Body checks from Content-Length / x-amz-decoded-content-length and Content-MD5.
 absl::StatusOr<WriteChecks> WriteChecksFromRequest(const RequestContext& ctx);
 
+// x-amz-acl / x-amz-grant-* on a write: buckets are always BucketOwnerEnforced, so only
+// "private" and "bucket-owner-full-control" are accepted (AccessControlListNotSupported
+// otherwise; InvalidArgument for an unknown canned ACL).
+absl::Status CheckAclHeaders(const RequestContext& ctx);
+
 // Evaluates If-Match / If-None-Match / If-Modified-Since / If-Unmodified-Since (with
 // `prefix` "" for GET/HEAD or "x-amz-copy-source-" for copies). PreconditionFailed (412)
 // or NotModified (304, GET/HEAD only).

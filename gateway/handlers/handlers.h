@@ -41,5 +41,6 @@ absl::Status HandleObjectOperation(RequestContext& ctx, Services& s);
 absl::Status HandleMultipartOperation(RequestContext& ctx, Services& s);
 absl::Status HandleListOperation(RequestContext& ctx, Services& s);
 absl::Status HandleAdminOperation(RequestContext& ctx, Services& s);
+absl::Status HandleAclOperation(RequestContext& ctx, Services& s);
 
 }  // namespace sb::gateway

@@ -31,6 +31,14 @@ absl::StatusOr<bool> UrlEncoding(const RequestContext& ctx) {
   return true;
 }
 
+absl::StatusOr<metadata::ListObjectsResult> ListPage(const RequestContext& ctx, Services& s,
+                                                     const metadata::ListObjectsOptions& opts) {
+  SB_ASSIGN_OR_RETURN(auto result, s.meta.ListObjects(ctx.req.bucket, opts));
+  // S3 answers max-keys=0 with an empty, untruncated page.
+  if (opts.max_keys == 0) result.is_truncated = false;
+  return result;
+}
+
 absl::Status ListV1(RequestContext& ctx, Services& s) {
   xml::ListObjectsV1Request req;
   req.bucket = ctx.req.bucket;
@@ -44,7 +52,7 @@ absl::Status ListV1(RequestContext& ctx, Services& s) {
   opts.delimiter = req.delimiter;
   opts.start_after = req.marker;
   opts.max_keys = req.max_keys;
-  SB_ASSIGN_OR_RETURN(auto result, s.meta.ListObjects(ctx.req.bucket, opts));
+  SB_ASSIGN_OR_RETURN(auto result, ListPage(ctx, s, opts));
   return ctx.Respond(200, {}, xml::ListObjectsV1Xml(req, result));
 }
 
@@ -67,7 +75,7 @@ absl::Status ListV2(RequestContext& ctx, Services& s) {
     SB_ASSIGN_OR_RETURN(opts.start_after, xml::MarkerFromContinuationToken(req.continuation_token));
   }
   opts.max_keys = req.max_keys;
-  SB_ASSIGN_OR_RETURN(auto result, s.meta.ListObjects(ctx.req.bucket, opts));
+  SB_ASSIGN_OR_RETURN(auto result, ListPage(ctx, s, opts));
   return ctx.Respond(200, {}, xml::ListObjectsV2Xml(req, result));
 }
 
@@ -86,7 +94,7 @@ absl::Status ListVersions(RequestContext& ctx, Services& s) {
   opts.delimiter = req.delimiter;
   opts.start_after = req.key_marker;
   opts.max_keys = req.max_keys;
-  SB_ASSIGN_OR_RETURN(auto result, s.meta.ListObjects(ctx.req.bucket, opts));
+  SB_ASSIGN_OR_RETURN(auto result, ListPage(ctx, s, opts));
   return ctx.Respond(200, {}, xml::ListVersionsXml(req, result));
 }
 

@@ -37,6 +37,7 @@ absl::StatusOr<int> MaxParam(const RequestContext& ctx, std::string_view name) {
 
 absl::Status CreateUpload(RequestContext& ctx, Services& s) {
   SB_RETURN_IF_ERROR(s.meta.GetBucket(ctx.req.bucket).status());
+  SB_RETURN_IF_ERROR(CheckAclHeaders(ctx));
   SB_ASSIGN_OR_RETURN(metadata::ObjectRecord tmpl, ObjectTemplateFromRequest(ctx));
   metadata::UploadRecord upload;
   upload.set_bucket(ctx.req.bucket);

@@ -25,6 +25,7 @@ absl::Status CheckKey(const RequestContext& ctx) {
 
 absl::Status PutObject(RequestContext& ctx, Services& s) {
   SB_RETURN_IF_ERROR(CheckKey(ctx));
+  SB_RETURN_IF_ERROR(CheckAclHeaders(ctx));
   SB_ASSIGN_OR_RETURN(metadata::ObjectRecord tmpl, ObjectTemplateFromRequest(ctx));
   SB_ASSIGN_OR_RETURN(WriteChecks checks, WriteChecksFromRequest(ctx));
   SB_ASSIGN_OR_RETURN(metadata::ObjectRecord rec,
@@ -68,7 +69,16 @@ absl::Status CheckVersionId(const RequestContext& ctx) {
 absl::Status GetOrHeadObject(RequestContext& ctx, Services& s, bool send_body) {
   SB_RETURN_IF_ERROR(CheckVersionId(ctx));
   SB_ASSIGN_OR_RETURN(metadata::ObjectRecord obj, s.meta.GetObject(ctx.req.bucket, ctx.req.key));
-  SB_RETURN_IF_ERROR(CheckConditions(ctx, obj, ""));
+  absl::Status cond = CheckConditions(ctx, obj, "");
+  if (GetReason(cond) == ErrorReason::kNotModified) {
+    // RFC 9110 15.4.5: a 304 carries the validators the 200 would have.
+    HeaderList h{{"ETag", Quoted(obj.etag())},
+                 {"Last-Modified",
+                  FormatHttpDate(absl::FromUnixNanos(obj.last_modified_unix_nanos()))}};
+    ctx.audit.error_code = "NotModified";
+    return ctx.Respond(304, std::move(h), "");
+  }
+  SB_RETURN_IF_ERROR(cond);
   HeaderList headers;
   AppendObjectHeaders(obj, headers);
   ApplyResponseOverrides(ctx, headers);
@@ -165,6 +175,7 @@ namespace {
 
 absl::Status CopyObject(RequestContext& ctx, Services& s) {
   SB_RETURN_IF_ERROR(CheckKey(ctx));
+  SB_RETURN_IF_ERROR(CheckAclHeaders(ctx));
   SB_ASSIGN_OR_RETURN(CopySource src, ParseCopySource(ctx));
   SB_ASSIGN_OR_RETURN(metadata::ObjectRecord source, LoadCopySource(ctx, s, src));
   const std::string* directive = ctx.http.Header("x-amz-metadata-directive");

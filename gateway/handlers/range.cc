@@ -50,7 +50,7 @@ absl::StatusOr<std::optional<ByteRange>> ParseRange(std::string_view header, uin
   }
   if (!ParseU64(first, &a)) return std::nullopt;
   if (last.empty()) {
-    b = size == 0 ? 0 : size - 1;
+    b = std::numeric_limits<uint64_t>::max();  // "a-": to the end, whatever the size
   } else if (!ParseU64(last, &b)) {
     return std::nullopt;
   }

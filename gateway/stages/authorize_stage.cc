@@ -22,6 +22,14 @@ std::string_view ActionFor(Operation op) {
       return "s3:GetBucketVersioning";
     case Operation::kListObjectVersions:
       return "s3:ListBucketVersions";
+    case Operation::kGetBucketAcl:
+      return "s3:GetBucketAcl";
+    case Operation::kPutBucketAcl:
+      return "s3:PutBucketAcl";
+    case Operation::kGetObjectAcl:
+      return "s3:GetObjectAcl";
+    case Operation::kPutObjectAcl:
+      return "s3:PutObjectAcl";
     case Operation::kListMultipartUploads:
       return "s3:ListBucketMultipartUploads";
     case Operation::kDeleteObjects:

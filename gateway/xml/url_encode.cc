@@ -20,7 +20,9 @@ std::string S3UrlEncode(std::string_view value) {
     if (IsLiteral(c)) {
       *p++ = ch;
     } else if (c == ' ') {
-      *p++ = '+';
+      *p++ = '%';
+      *p++ = '2';
+      *p++ = '0';
     } else {
       *p++ = '%';
       *p++ = kHex[c >> 4];

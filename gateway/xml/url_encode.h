@@ -8,10 +8,10 @@
 namespace sb::gateway::xml {
 
 // Encodes `value` as S3 does for encoding-type=url: ASCII letters, digits and "-_.*/" stay
-// literal, a space becomes '+', every other byte (including '+', '%' and each byte of a
-// UTF-8 sequence) becomes %XX with uppercase hex. S3's own example: "test_file(3).png" ->
-// "test_file%283%29.png". Clients decode with form decoding (botocore: unquote_plus), so
-// '+' must never be left literal.
+// literal; every other byte (space, '+', '%' and each byte of a UTF-8 sequence) becomes %XX
+// with uppercase hex. S3 writes a space as %20 (ceph/s3-tests test_bucket_listv2_encoding_
+// basic checks it). S3's own example: "test_file(3).png" -> "test_file%283%29.png".
+// Clients decode with form decoding (botocore: unquote_plus), so '+' is never left literal.
 std::string S3UrlEncode(std::string_view value);
 
 // S3UrlEncode(value) if `encode`, else value unchanged.

@@ -97,7 +97,7 @@ TEST(S3UrlEncodeTest, MatchesTheAwsDocumentedExample) {
 
 TEST(S3UrlEncodeTest, SpaceIsPlusAndPlusIsEscaped) {
   // Clients decode with unquote_plus, so a literal '+' would come back as a space.
-  EXPECT_EQ(S3UrlEncode("a b+c"), "a+b%2Bc");
+  EXPECT_EQ(S3UrlEncode("a b+c"), "a%20b%2Bc");
   EXPECT_EQ(S3UrlEncode("100%"), "100%25");
   EXPECT_EQ(S3UrlEncode("~?&=#:<>\"'"), "%7E%3F%26%3D%23%3A%3C%3E%22%27");
 }
@@ -107,7 +107,7 @@ TEST(S3UrlEncodeTest, EncodesEveryUtf8ByteAndControlCharacters) {
   EXPECT_EQ(S3UrlEncode("🎉"), "%F0%9F%8E%89");
   EXPECT_EQ(S3UrlEncode(std::string_view("\n\x01\0", 3)), "%0A%01%00");
   EXPECT_EQ(MaybeUrlEncode("a b", false), "a b");
-  EXPECT_EQ(MaybeUrlEncode("a b", true), "a+b");
+  EXPECT_EQ(MaybeUrlEncode("a b", true), "a%20b");
 }
 
 TEST(XmlBuilderTest, BuildsElementsOfEveryKind) {
@@ -136,7 +136,7 @@ TEST(XmlBuilderTest, BuildsElementsOfEveryKind) {
             "<S>x&amp;y</S><Empty></Empty><U>18446744073709551615</U>"
             "<I>-9223372036854775808</I><Zero>0</Zero><T>true</T><F>false</F>"
             "<When>2009-10-12T17:50:30.000Z</When>"
-            "<E1>&quot;abc&quot;</E1><E2>&quot;abc&quot;</E2><K1>a+b</K1><K2>a b</K2>"
+            "<E1>&quot;abc&quot;</E1><E2>&quot;abc&quot;</E2><K1>a%20b</K1><K2>a b</K2>"
             "<Owner><ID>alice</ID><DisplayName>alice</DisplayName></Owner>"
             "<Inner></Inner></Root>");
 }

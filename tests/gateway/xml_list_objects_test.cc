@@ -118,16 +118,16 @@ TEST(ListObjectsV1XmlTest, UrlEncodingCoversEveryKeyValuedField) {
   result.next_marker = "a b/x y|";
   EXPECT_EQ(ListObjectsV1Xml(request, result),
             std::string(kHead) +
-                "<Name>b</Name><Prefix>a+b/</Prefix><Marker>a+b/%2B</Marker>"
-                "<NextMarker>a+b/x+y%7C</NextMarker><MaxKeys>3</MaxKeys>"
+                "<Name>b</Name><Prefix>a%20b/</Prefix><Marker>a%20b/%2B</Marker>"
+                "<NextMarker>a%20b/x%20y%7C</NextMarker><MaxKeys>3</MaxKeys>"
                 "<Delimiter>%7C</Delimiter><EncodingType>url</EncodingType>"
                 "<IsTruncated>true</IsTruncated>"
-                "<Contents><Key>a+b/%C3%A9%26.txt</Key>"
+                "<Contents><Key>a%20b/%C3%A9%26.txt</Key>"
                 "<LastModified>2009-10-12T17:50:30.000Z</LastModified>"
                 "<ETag>&quot;e&quot;</ETag><Size>1</Size>"
                 "<Owner><ID>owner1</ID><DisplayName>owner1</DisplayName></Owner>"
                 "<StorageClass>STANDARD</StorageClass></Contents>"
-                "<CommonPrefixes><Prefix>a+b/x+y%7C</Prefix></CommonPrefixes>"
+                "<CommonPrefixes><Prefix>a%20b/x%20y%7C</Prefix></CommonPrefixes>"
                 "</ListBucketResult>");
 }
 
@@ -195,7 +195,7 @@ TEST(ListObjectsV2XmlTest, UrlEncodingLeavesTokensAlone) {
   result.is_truncated = true;
   result.next_marker = "x y2+";
   const std::string xml = ListObjectsV2Xml(request, result);
-  EXPECT_NE(xml.find("<Prefix>x+y</Prefix><StartAfter>x+y%2B1</StartAfter>"
+  EXPECT_NE(xml.find("<Prefix>x%20y</Prefix><StartAfter>x%20y%2B1</StartAfter>"
                      "<ContinuationToken>abc+/</ContinuationToken>"
                      "<NextContinuationToken>" +
                      ContinuationTokenFromMarker("x y2+") + "</NextContinuationToken>"),
@@ -203,8 +203,8 @@ TEST(ListObjectsV2XmlTest, UrlEncodingLeavesTokensAlone) {
       << xml;
   EXPECT_NE(xml.find("<Delimiter>%2B</Delimiter><EncodingType>url</EncodingType>"),
             std::string::npos);
-  EXPECT_NE(xml.find("<Key>x+y1</Key>"), std::string::npos);
-  EXPECT_NE(xml.find("<CommonPrefixes><Prefix>x+y2%2B</Prefix></CommonPrefixes>"),
+  EXPECT_NE(xml.find("<Key>x%20y1</Key>"), std::string::npos);
+  EXPECT_NE(xml.find("<CommonPrefixes><Prefix>x%20y2%2B</Prefix></CommonPrefixes>"),
             std::string::npos);
 }
 
