@@ -1,4 +1,7 @@
 // Whole sbctl command lines run in-process through RunSbctl, against a local HTTP server.
+#include <sys/stat.h>
+
+#include <algorithm>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -187,8 +190,7 @@ TEST_F(SbctlCliTest, RuntimeErrorsExitWith2) {
   EXPECT_NE(unknown.err.find("unknown alias 'nope'"), std::string::npos);
   EXPECT_EQ(Lines(unknown.err), 1);
 
-  testing::WriteFileForTest(tmp_.Sub("cfg/config.json"), "{oops");  // dir made by MakeDirs below
-  ::mkdir(tmp_.Sub("cfg").c_str(), 0700);
+  ASSERT_EQ(::mkdir(tmp_.Sub("cfg").c_str(), 0700), 0);
   testing::WriteFileForTest(tmp_.Sub("cfg/config.json"), "{oops");
   for (const std::vector<std::string>& args :
        {std::vector<std::string>{"info", "local"}, std::vector<std::string>{"alias", "ls"}}) {
