@@ -45,7 +45,8 @@ absl::StatusOr<Variable> ParseVariable(std::string_view text, size_t pos) {
   skip_spaces();
   if (i >= text.size()) return malformed("missing '}'");
   if (v.key.empty()) return malformed("empty variable name");
-  if (v.key.find_first_of("${'") != std::string_view::npos) {
+  const bool escape = v.key == "*" || v.key == "?" || v.key == "$";
+  if (!escape && v.key.find_first_of("${'") != std::string_view::npos) {
     return malformed("invalid character in variable name");
   }
   if (text[i] == ',') {
@@ -74,8 +75,8 @@ absl::StatusOr<Variable> ParseVariable(std::string_view text, size_t pos) {
   }
   if (text[i] != '}') return malformed("expected '}'");
   v.end = i + 1;
-  if (!v.has_default && v.key.size() == 1 &&
-      (v.key[0] == '*' || v.key[0] == '?' || v.key[0] == '$')) {
+  if (escape) {
+    if (v.has_default) return malformed("an escape takes no default value");
     v.is_escape = true;
     v.escaped = v.key[0];
   }
