@@ -1,0 +1,15 @@
+# Unit tests of the gateway core (sb::gateway): routing, request parsing, error mapping,
+# ranges and conditions, the pipeline runner, the object service over real RocksDB and
+# erasure drives, and the HTTP server over loopback sockets.
+sb_unit_test(NAME gateway_core_test
+  SOURCES
+    ${CMAKE_CURRENT_SOURCE_DIR}/router_test.cc
+    ${CMAKE_CURRENT_SOURCE_DIR}/s3_request_test.cc
+    ${CMAKE_CURRENT_SOURCE_DIR}/s3_errors_test.cc
+    ${CMAKE_CURRENT_SOURCE_DIR}/range_test.cc
+    ${CMAKE_CURRENT_SOURCE_DIR}/conditions_test.cc
+    ${CMAKE_CURRENT_SOURCE_DIR}/handler_util_test.cc
+    ${CMAKE_CURRENT_SOURCE_DIR}/object_service_test.cc
+    ${CMAKE_CURRENT_SOURCE_DIR}/pipeline_test.cc
+    ${CMAKE_CURRENT_SOURCE_DIR}/http_server_test.cc
+  DEPS sb::gateway pugixml::pugixml OpenSSL::Crypto)

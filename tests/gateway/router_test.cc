@@ -1,0 +1,216 @@
+// Route(): method x bucket/key presence x subresources -> Operation, as the S3 API
+// reference defines each operation's request line.
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "gateway/s3_router.h"
+#include "gtest/gtest.h"
+
+namespace sb::gateway {
+namespace {
+
+using Query = std::vector<std::pair<std::string, std::string>>;
+
+struct Req {
+  std::string method;
+  std::string path;  // "/", "/b", "/b/k", or /_strongbox/...
+  Query query;
+  bool copy_source = false;
+};
+
+Operation RouteOf(const Req& r) {
+  RouteInput in;
+  in.method = r.method;
+  in.raw_path = r.path;
+  std::string_view rest = std::string_view(r.path).substr(1);
+  size_t slash = rest.find('/');
+  in.has_bucket = !rest.substr(0, slash).empty();
+  in.has_key = slash != std::string_view::npos && slash + 1 < rest.size();
+  in.query = &r.query;
+  in.has_copy_source = r.copy_source;
+  return Route(in);
+}
+
+struct Case {
+  Req req;
+  Operation want;
+};
+
+TEST(RouterTest, ServiceOperations) {
+  EXPECT_EQ(RouteOf({"GET", "/", {}}), Operation::kListBuckets);
+  EXPECT_EQ(RouteOf({"PUT", "/", {}}), Operation::kUnknown);
+  EXPECT_EQ(RouteOf({"DELETE", "/", {}}), Operation::kUnknown);
+  EXPECT_EQ(RouteOf({"POST", "/", {}}), Operation::kUnknown);
+}
+
+TEST(RouterTest, BucketOperations) {
+  const std::vector<Case> cases = {
+      {{"PUT", "/b", {}}, Operation::kCreateBucket},
+      {{"HEAD", "/b", {}}, Operation::kHeadBucket},
+      {{"DELETE", "/b", {}}, Operation::kDeleteBucket},
+      {{"GET", "/b", {}}, Operation::kListObjects},
+      {{"GET", "/b", {{"prefix", "a"}, {"marker", "m"}}}, Operation::kListObjects},
+      {{"GET", "/b", {{"list-type", "2"}}}, Operation::kListObjectsV2},
+      {{"GET", "/b", {{"prefix", "x"}, {"list-type", "2"}}}, Operation::kListObjectsV2},
+      {{"GET", "/b", {{"location", ""}}}, Operation::kGetBucketLocation},
+      {{"GET", "/b", {{"versioning", ""}}}, Operation::kGetBucketVersioning},
+      {{"GET", "/b", {{"uploads", ""}}}, Operation::kListMultipartUploads},
+      {{"GET", "/b", {{"uploads", ""}, {"prefix", "p"}}}, Operation::kListMultipartUploads},
+      {{"GET", "/b", {{"versions", ""}}}, Operation::kListObjectVersions},
+      {{"GET", "/b", {{"versions", ""}, {"prefix", "p"}}}, Operation::kListObjectVersions},
+      {{"POST", "/b", {{"delete", ""}}}, Operation::kDeleteObjects},
+      // Browser form POST uploads are a real S3 operation we do not implement.
+      {{"POST", "/b", {}}, Operation::kNotImplemented},
+      // PutBucketVersioning is not implemented (GET is).
+      {{"PUT", "/b", {{"versioning", ""}}}, Operation::kNotImplemented},
+      {{"PATCH", "/b", {}}, Operation::kUnknown},
+      {{"OPTIONS", "/b", {}}, Operation::kUnknown},
+  };
+  for (const auto& c : cases) {
+    EXPECT_EQ(RouteOf(c.req), c.want)
+        << c.req.method << " " << c.req.path << " expected " << OperationName(c.want);
+  }
+}
+
+TEST(RouterTest, TrailingSlashOnBucketIsABucketRequest) {
+  EXPECT_EQ(RouteOf({"GET", "/b/", {}}), Operation::kListObjects);
+  EXPECT_EQ(RouteOf({"PUT", "/b/", {}}), Operation::kCreateBucket);
+}
+
+TEST(RouterTest, ObjectOperations) {
+  const std::vector<Case> cases = {
+      {{"PUT", "/b/k", {}}, Operation::kPutObject},
+      {{"PUT", "/b/k", {}, true}, Operation::kCopyObject},
+      {{"GET", "/b/k", {}}, Operation::kGetObject},
+      {{"GET", "/b/k", {{"partNumber", "2"}}}, Operation::kGetObject},
+      {{"GET", "/b/k", {{"response-content-type", "text/plain"}}}, Operation::kGetObject},
+      {{"HEAD", "/b/k", {}}, Operation::kHeadObject},
+      {{"HEAD", "/b/k", {{"partNumber", "1"}}}, Operation::kHeadObject},
+      {{"DELETE", "/b/k", {}}, Operation::kDeleteObject},
+      {{"POST", "/b/k", {{"uploads", ""}}}, Operation::kCreateMultipartUpload},
+      {{"PUT", "/b/k", {{"partNumber", "3"}, {"uploadId", "u"}}}, Operation::kUploadPart},
+      {{"PUT", "/b/k", {{"uploadId", "u"}, {"partNumber", "3"}}}, Operation::kUploadPart},
+      {{"PUT", "/b/k", {{"partNumber", "3"}, {"uploadId", "u"}}, true}, Operation::kUploadPartCopy},
+      {{"POST", "/b/k", {{"uploadId", "u"}}}, Operation::kCompleteMultipartUpload},
+      {{"DELETE", "/b/k", {{"uploadId", "u"}}}, Operation::kAbortMultipartUpload},
+      {{"GET", "/b/k", {{"uploadId", "u"}}}, Operation::kListParts},
+      {{"GET", "/b/k", {{"uploadId", "u"}, {"max-parts", "10"}}}, Operation::kListParts},
+      {{"POST", "/b/k", {}}, Operation::kNotImplemented},
+      {{"PATCH", "/b/k", {}}, Operation::kUnknown},
+      {{"OPTIONS", "/b/k", {}}, Operation::kUnknown},
+      // Keys that look like subresources or bucket paths are still keys.
+      {{"GET", "/b/uploads", {}}, Operation::kGetObject},
+      {{"GET", "/b/a/b/c/", {}}, Operation::kGetObject},
+  };
+  for (const auto& c : cases) {
+    EXPECT_EQ(RouteOf(c.req), c.want)
+        << c.req.method << " " << c.req.path << " expected " << OperationName(c.want);
+  }
+}
+
+// The subresource operations that are implemented; every other combination with a
+// subresource from the list below is NotImplemented.
+bool Implemented(std::string_view method, std::string_view path, std::string_view sub) {
+  const bool bucket = path == "/b";
+  if (sub == "versions") return method == "GET" && bucket;
+  if (sub == "acl") return method == "GET" || method == "PUT";
+  return false;
+}
+
+TEST(RouterTest, SubresourceOperations) {
+  EXPECT_EQ(RouteOf({"GET", "/b", {{"versions", ""}}}), Operation::kListObjectVersions);
+  EXPECT_EQ(RouteOf({"GET", "/b", {{"acl", ""}}}), Operation::kGetBucketAcl);
+  EXPECT_EQ(RouteOf({"PUT", "/b", {{"acl", ""}}}), Operation::kPutBucketAcl);
+  EXPECT_EQ(RouteOf({"GET", "/b/k", {{"acl", ""}}}), Operation::kGetObjectAcl);
+  EXPECT_EQ(RouteOf({"PUT", "/b/k", {{"acl", ""}}}), Operation::kPutObjectAcl);
+  EXPECT_EQ(RouteOf({"PUT", "/b/k", {{"acl", ""}, {"versionId", "null"}}}),
+            Operation::kPutObjectAcl);
+}
+
+TEST(RouterTest, UnsupportedSubresourcesAreNotImplementedForEveryMethod) {
+  const std::vector<std::string> subresources = {"acl",
+                                                 "policy",
+                                                 "cors",
+                                                 "lifecycle",
+                                                 "tagging",
+                                                 "encryption",
+                                                 "object-lock",
+                                                 "website",
+                                                 "logging",
+                                                 "notification",
+                                                 "replication",
+                                                 "accelerate",
+                                                 "requestPayment",
+                                                 "versions",
+                                                 "retention",
+                                                 "legal-hold",
+                                                 "torrent",
+                                                 "restore",
+                                                 "select",
+                                                 "analytics",
+                                                 "inventory",
+                                                 "metrics",
+                                                 "intelligent-tiering",
+                                                 "ownershipControls",
+                                                 "publicAccessBlock",
+                                                 "attributes",
+                                                 "policyStatus"};
+  for (const auto& sub : subresources) {
+    for (const char* method : {"GET", "PUT", "DELETE", "POST", "HEAD"}) {
+      for (const char* path : {"/b", "/b/k"}) {
+        if (Implemented(method, path, sub)) continue;
+        EXPECT_EQ(RouteOf({method, path, {{sub, ""}}}), Operation::kNotImplemented)
+            << method << " " << path << "?" << sub;
+      }
+    }
+  }
+  // Never silently run the plain operation when a subresource is also present.
+  EXPECT_EQ(RouteOf({"PUT", "/b/k", {{"tagging", ""}}, true}), Operation::kNotImplemented);
+  EXPECT_EQ(RouteOf({"GET", "/b", {{"list-type", "2"}, {"cors", ""}}}), Operation::kNotImplemented);
+  EXPECT_EQ(RouteOf({"DELETE", "/b/k", {{"uploadId", "u"}, {"tagging", ""}}}),
+            Operation::kNotImplemented);
+  EXPECT_EQ(RouteOf({"GET", "/b/k", {{"versionId", "v"}, {"retention", ""}}}),
+            Operation::kNotImplemented);
+  EXPECT_EQ(RouteOf({"DELETE", "/b", {{"acl", ""}}}), Operation::kNotImplemented);
+}
+
+TEST(RouterTest, StrongboxInternalEndpoints) {
+  EXPECT_EQ(RouteOf({"GET", "/_strongbox/health/live", {}}), Operation::kHealthLive);
+  EXPECT_EQ(RouteOf({"HEAD", "/_strongbox/health/live", {}}), Operation::kHealthLive);
+  EXPECT_EQ(RouteOf({"GET", "/_strongbox/health/ready", {}}), Operation::kHealthReady);
+  EXPECT_EQ(RouteOf({"GET", "/_strongbox/admin/v1/info", {}}), Operation::kAdminInfo);
+  EXPECT_EQ(RouteOf({"PUT", "/_strongbox/admin/v1/info", {}}), Operation::kUnknown);
+  EXPECT_EQ(RouteOf({"GET", "/_strongbox/admin/v1/nope", {}}), Operation::kUnknown);
+  EXPECT_EQ(RouteOf({"GET", "/_strongbox/health/live/extra", {}}), Operation::kUnknown);
+  // Internal paths never fall through to bucket/object routing.
+  EXPECT_EQ(RouteOf({"PUT", "/_strongbox/x", {}}), Operation::kUnknown);
+}
+
+TEST(RouterTest, NullQueryIsNoSubresources) {
+  RouteInput in;
+  in.method = "GET";
+  in.raw_path = "/b";
+  in.has_bucket = true;
+  EXPECT_EQ(Route(in), Operation::kListObjects);
+}
+
+TEST(RouterTest, OperationNamesAreDistinctAndStable) {
+  EXPECT_EQ(OperationName(Operation::kPutObject), "PutObject");
+  EXPECT_EQ(OperationName(Operation::kListObjectsV2), "ListObjectsV2");
+  EXPECT_EQ(OperationName(Operation::kUploadPartCopy), "UploadPartCopy");
+  std::vector<std::string_view> names;
+  for (int i = static_cast<int>(Operation::kUnknown); i <= static_cast<int>(Operation::kListParts);
+       ++i) {
+    std::string_view name = OperationName(static_cast<Operation>(i));
+    EXPECT_FALSE(name.empty());
+    if (i != static_cast<int>(Operation::kUnknown)) {
+      EXPECT_NE(name, "Unknown") << i;
+    }
+    for (auto other : names) EXPECT_NE(name, other) << i;
+    names.push_back(name);
+  }
+}
+
+}  // namespace
+}  // namespace sb::gateway
