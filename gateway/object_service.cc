@@ -214,6 +214,14 @@ absl::StatusOr<metadata::ObjectRecord> ObjectService::CompleteUpload(
     return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kMalformedXml,
                      "You must specify at least one part");
   }
+  // The list is checked as a whole first: its order is wrong regardless of the parts.
+  for (size_t i = 1; i < parts.size(); ++i) {
+    if (parts[i].part_number <= parts[i - 1].part_number) {
+      return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kInvalidPartOrder,
+                       "The list of parts was not in ascending order. Parts must be ordered "
+                       "by part number.");
+    }
+  }
   std::map<uint32_t, metadata::DataPart> stored;
   uint32_t marker = 0;
   for (;;) {
@@ -227,15 +235,8 @@ absl::StatusOr<metadata::ObjectRecord> ObjectService::CompleteUpload(
   record.clear_parts();
   std::string md5s;
   uint64_t size = 0;
-  uint32_t previous = 0;
   for (size_t i = 0; i < parts.size(); ++i) {
     const auto& want = parts[i];
-    if (want.part_number <= previous) {
-      return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kInvalidPartOrder,
-                       "The list of parts was not in ascending order. Parts must be ordered "
-                       "by part number.");
-    }
-    previous = want.part_number;
     auto it = stored.find(want.part_number);
     if (it == stored.end() || it->second.etag() != want.etag) {
       return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kInvalidPart,
