@@ -127,8 +127,6 @@ Entry ReasonEntry(ErrorReason reason) {
       return {400, "KMS.DisabledException", "The KMS key used for this object is disabled."};
     case ErrorReason::kAccessControlListNotSupported:
       return {400, "AccessControlListNotSupported", "The bucket does not allow ACLs"};
-    case ErrorReason::kKmsKeyDisabled:
-      return {400, "KMS.DisabledException", "The KMS key is disabled."};
     case ErrorReason::kNone:
       break;
   }
