@@ -9,7 +9,9 @@ sb_unit_test(NAME gateway_core_test
     ${CMAKE_CURRENT_SOURCE_DIR}/range_test.cc
     ${CMAKE_CURRENT_SOURCE_DIR}/conditions_test.cc
     ${CMAKE_CURRENT_SOURCE_DIR}/handler_util_test.cc
+    ${CMAKE_CURRENT_SOURCE_DIR}/checksum_source_test.cc
     ${CMAKE_CURRENT_SOURCE_DIR}/object_service_test.cc
     ${CMAKE_CURRENT_SOURCE_DIR}/pipeline_test.cc
+    ${CMAKE_CURRENT_SOURCE_DIR}/request_context_test.cc
     ${CMAKE_CURRENT_SOURCE_DIR}/http_server_test.cc
   DEPS sb::gateway pugixml::pugixml OpenSSL::Crypto)
