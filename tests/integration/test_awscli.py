@@ -11,7 +11,8 @@ from pathlib import Path
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "testing"))
 
 from server_harness import (ServerTestCase, file_md5, main, make_tree,  # noqa: E402
-                            md5_hex, tree_digest, unique_bucket, write_random_file)
+                            md5_hex, run_tool, tree_digest, unique_bucket,
+                            write_random_file)
 
 MiB = 1024 * 1024
 
@@ -61,6 +62,45 @@ class AwsCliTest(ServerTestCase):
         self.assertIn("404", res.stderr)
         os.remove(src)
         os.remove(dst)
+
+    def test_cp_with_https_default_wire_format(self):
+        # Over https the cli sends aws-chunked bodies with an unsigned CRC32 trailer
+        # (STREAMING-UNSIGNED-PAYLOAD-TRAILER in HTTP chunked framing); the plugin makes it do
+        # the same over this plain-http endpoint.
+        small = self.path("trailer-small.bin")
+        small_md5 = write_random_file(small, 700_000)
+        large = self.path("trailer-large.bin")
+        large_md5 = write_random_file(large, 20 * MiB + 3)
+        self.server.aws("s3", "cp", small, f"s3://{self.bucket}/trailer/small", trailer=True)
+        self.server.aws("s3", "cp", large, f"s3://{self.bucket}/trailer/large", trailer=True)
+        uses = (self.server.work_dir / "trailer-uses.log").read_text().split()
+        self.assertIn("before-call.s3.PutObject", uses)
+        self.assertEqual(uses.count("before-call.s3.UploadPart"), 3)  # 8 + 8 + 4 MiB
+        head = self.s3api("head-object", "--bucket", self.bucket, "--key", "trailer/small")
+        self.assertEqual(head["ETag"], f'"{small_md5}"')
+        head = self.s3api("head-object", "--bucket", self.bucket, "--key", "trailer/large")
+        self.assertEqual(head["ContentLength"], 20 * MiB + 3)
+        for key, md5 in (("trailer/small", small_md5), ("trailer/large", large_md5)):
+            out = self.path(key.replace("/", "-") + ".out")
+            self.server.aws("s3", "cp", f"s3://{self.bucket}/{key}", out)
+            self.assertEqual(file_md5(out), md5)
+
+    def test_presign(self):
+        src = self.path("presign.txt")
+        src.write_bytes(b"presigned by the cli\n")
+        self.server.aws("s3", "cp", src, f"s3://{self.bucket}/presign/p.txt")
+        # cli v1 presigns with SigV2 unless told otherwise; Strongbox speaks SigV4 only.
+        cfg = self.path("aws-config-presign")
+        cfg.write_text("[default]\ns3 =\n    signature_version = s3v4\n")
+        env = dict(self.server.aws_env(), AWS_CONFIG_FILE=str(cfg))
+        res = run_tool(["aws", "--endpoint-url", self.server.endpoint, "s3", "presign",
+                        f"s3://{self.bucket}/presign/p.txt", "--expires-in", "120"], env, 60,
+                       True)
+        self.assertIn("X-Amz-Signature=", res.stdout)
+        import requests
+        resp = requests.get(res.stdout.strip(), timeout=30)
+        self.assertEqual(resp.status_code, 200, resp.text)
+        self.assertEqual(resp.content, b"presigned by the cli\n")
 
     def test_cp_small_with_metadata_and_stdin(self):
         src = self.path("small.txt")

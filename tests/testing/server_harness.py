@@ -120,6 +120,25 @@ class ServerError(AssertionError):
     pass
 
 
+# An aws cli (v1) plugin, loaded through the [plugins] section of the cli config file.
+AWS_TRAILER_PLUGIN = '''
+import os
+
+
+def _force_trailer(params, **kwargs):
+    algo = params.get("context", {}).get("checksum", {}).get("request_algorithm")
+    if isinstance(algo, dict) and algo.get("in") == "header":
+        algo["in"] = "trailer"
+        with open(os.environ["SB_TRAILER_LOG"], "a") as f:
+            f.write(kwargs.get("event_name", "?") + "\\n")
+
+
+def awscli_initialize(cli):
+    for op in ("PutObject", "UploadPart"):
+        cli.register("before-call.s3." + op, _force_trailer)
+'''
+
+
 class StrongboxServer:
     """One strongbox process with a fresh temporary data directory.
 
@@ -290,10 +309,23 @@ class StrongboxServer:
             client.meta.events.register(f"before-call.s3.{op}", force_trailer)
         return client
 
-    def aws_env(self, access_key=None, secret_key=None) -> dict:
+    def aws_env(self, access_key=None, secret_key=None, trailer: bool = False) -> dict:
+        """Environment for the aws cli: credentials, region and an otherwise empty config
+        file. With trailer=True the config loads a cli plugin (AWS_TRAILER_PLUGIN) that makes
+        PutObject/UploadPart bodies aws-chunked with an unsigned CRC trailer, as the cli sends
+        them over https; the plugin records each switch in trailer-uses.log."""
         cfg = self.work_dir / "aws-config-empty"
         cfg.touch()
         env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+        if trailer:
+            plugin_dir = self.work_dir / "aws-plugin"
+            plugin_dir.mkdir(exist_ok=True)
+            (plugin_dir / "sb_trailer_plugin.py").write_text(AWS_TRAILER_PLUGIN)
+            cfg = self.work_dir / "aws-config-trailer"
+            cfg.write_text("[plugins]\nsbtrailer = sb_trailer_plugin\n")
+            env["PYTHONPATH"] = os.pathsep.join(
+                [str(plugin_dir)] + [p for p in [os.environ.get("PYTHONPATH")] if p])
+            env["SB_TRAILER_LOG"] = str(self.work_dir / "trailer-uses.log")
         env.update({
             "AWS_ACCESS_KEY_ID": access_key or self.access_key,
             "AWS_SECRET_ACCESS_KEY": secret_key or self.secret_key,
@@ -306,10 +338,12 @@ class StrongboxServer:
         return env
 
     def aws(self, *args, timeout: float = 300, check: bool = True, access_key=None,
-            secret_key=None, input: bytes = None) -> subprocess.CompletedProcess:
+            secret_key=None, input: bytes = None,
+            trailer: bool = False) -> subprocess.CompletedProcess:
         """Runs `aws --endpoint-url ENDPOINT ARGS...` and returns the completed process."""
         cmd = ["aws", "--endpoint-url", self.endpoint] + [str(a) for a in args]
-        return run_tool(cmd, self.aws_env(access_key, secret_key), timeout, check, input)
+        return run_tool(cmd, self.aws_env(access_key, secret_key, trailer), timeout, check,
+                        input)
 
     def write_s3cmd_config(self, path=None) -> Path:
         path = Path(path or self.work_dir / "s3cmd.cfg")
