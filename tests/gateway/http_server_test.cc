@@ -397,6 +397,23 @@ TEST_F(HttpServerTest, GarbageRequestLineIs400AndOthersKeepWorking) {
   EXPECT_EQ(fresh.Read().status, 200);
 }
 
+TEST_F(HttpServerTest, AmbiguousBodyFramingIs400) {
+  // Request smuggling shapes (RFC 9112 6.1, 6.3): never guess where the body ends.
+  for (const char* req : {"PUT /x HTTP/1.1\r\nContent-Length: 5\r\nTransfer-Encoding: chunked"
+                          "\r\n\r\n0\r\n\r\n",
+                          "PUT /x HTTP/1.1\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\n"
+                          "hello!",
+                          "PUT /x HTTP/1.1\r\nContent-Length: -1\r\n\r\n",
+                          "PUT /x HTTP/1.1\r\nContent-Length: 1x\r\n\r\n"}) {
+    Client c(server_->BoundAddress());
+    ASSERT_TRUE(c.Send(req));
+    Response r = c.Read();
+    EXPECT_EQ(r.status, 400) << req;
+    EXPECT_TRUE(c.Closed()) << req;
+  }
+  EXPECT_EQ(handler_.requests(), 0);
+}
+
 TEST_F(HttpServerTest, ClientThatConnectsAndLeavesIsNotAnError) {
   {
     Client gone(server_->BoundAddress());
