@@ -10,6 +10,7 @@ import re
 import socket
 import sys
 import time
+import unittest
 from unittest import mock
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "testing"))
@@ -17,6 +18,41 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import sigv4  # noqa: E402
 from server_harness import (RawClient, ServerTestCase, main, md5_hex,  # noqa: E402
                             raw_exchange, unique_bucket)
+
+
+class SignerVectorsTest(unittest.TestCase):
+    """The test signer reproduces AWS's published SigV4 examples (S3 API reference,
+    "Signature Calculations for the Authorization Header" and "sigv4-streaming")."""
+
+    creds = sigv4.Credentials("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
+    when = datetime.datetime(2013, 5, 24, tzinfo=datetime.timezone.utc)
+
+    def test_get_object_example(self):
+        signed = sigv4.sign_request(self.creds, "GET", "/test.txt",
+                                    headers={"Host": "examplebucket.s3.amazonaws.com",
+                                             "Range": "bytes=0-9"}, when=self.when)
+        self.assertEqual(signed.signature,
+                         "f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41")
+
+    def test_streaming_example(self):
+        signed = sigv4.sign_request(
+            self.creds, "PUT", "/examplebucket/chunkObject.txt",
+            headers={"Host": "s3.amazonaws.com", "x-amz-storage-class": "REDUCED_REDUNDANCY",
+                     "Content-Encoding": "aws-chunked", "Content-Length": "66824",
+                     "x-amz-decoded-content-length": "66560"},
+            payload_hash=sigv4.STREAMING_SIGNED, when=self.when)
+        self.assertEqual(signed.signature,
+                         "4f232c4386841ef735655705268965c44a0e4690baa4adea153f7db9fa80a0a9")
+        first = sigv4.chunk_signature(signed, signed.signature, b"a" * 65536)
+        self.assertEqual(first,
+                         "ad80c730a21e5b8d04586a2213dd63b9a0e99e0e2307b0ade35a65485a288648")
+        second = sigv4.chunk_signature(signed, first, b"a" * 1024)
+        self.assertEqual(second,
+                         "0055627c9e194cb4542bae2aa5492e3c1575bbb81b612b7d234b86a503ef5497")
+        self.assertEqual(sigv4.chunk_signature(signed, second, b""),
+                         "b6c6ea8a5354eaf15b3cb7646744f4275b71ea724fed81ceb9323e279d449df9")
+        body = sigv4.encode_signed_chunks(signed, [b"a" * 65536, b"a" * 1024])
+        self.assertEqual(len(body), 66824)
 
 
 class RawHttpTest(ServerTestCase):
