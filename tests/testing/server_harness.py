@@ -32,6 +32,18 @@ DEFAULT_STOP_TIMEOUT = 20.0
 DEFAULT_TEST_TIMEOUT = int(os.environ.get("SB_ITEST_TIMEOUT", "180"))
 
 
+def _keep_traffic_on_loopback():
+    """Tests talk to 127.0.0.1 only: a proxy from the environment must not capture that
+    traffic (in-process clients and the tools started from here inherit this)."""
+    for name in ("http_proxy", "https_proxy", "all_proxy"):
+        os.environ.pop(name, None)
+        os.environ.pop(name.upper(), None)
+    os.environ["no_proxy"] = os.environ["NO_PROXY"] = "127.0.0.1,localhost,::1"
+
+
+_keep_traffic_on_loopback()
+
+
 def binary_path() -> Path:
     env = os.environ.get("STRONGBOX_BIN")
     path = Path(env) if env else REPO_ROOT / "build" / "bin" / "strongbox"
