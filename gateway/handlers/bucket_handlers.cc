@@ -64,7 +64,13 @@ absl::Status CreateBucket(RequestContext& ctx, Services& s) {
   bucket.set_created_unix_nanos(absl::ToUnixNanos(s.clock.Now()));
   bucket.set_owner(ctx.auth.principal.user);
   bucket.set_region(s.region);
-  SB_RETURN_IF_ERROR(s.meta.CreateBucket(bucket));
+  absl::Status created = s.meta.CreateBucket(bucket);
+  // AWS quirk kept for compatibility: in us-east-1 re-creating a bucket you already own
+  // succeeds (and changes nothing); every other region answers BucketAlreadyOwnedByYou.
+  if (GetReason(created) == ErrorReason::kBucketAlreadyOwnedByYou && s.region == "us-east-1") {
+    created = absl::OkStatus();
+  }
+  SB_RETURN_IF_ERROR(created);
   return ctx.Respond(200, {{"Location", absl::StrCat("/", ctx.req.bucket)}}, "");
 }
 

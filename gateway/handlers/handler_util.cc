@@ -102,7 +102,7 @@ absl::StatusOr<metadata::ObjectRecord> ObjectTemplateFromRequest(const RequestCo
       for (auto part : absl::StrSplit(AsAbsl(value), ',')) {
         auto p = absl::StripAsciiWhitespace(part);
         if (p.empty() || absl::EqualsIgnoreCase(p, "aws-chunked")) continue;
-        if (!enc.empty()) enc += ",";
+        if (!enc.empty()) enc += ", ";
         enc += std::string(p);
       }
       o.set_content_encoding(enc);
@@ -137,7 +137,10 @@ absl::StatusOr<metadata::ObjectRecord> ObjectTemplateFromRequest(const RequestCo
 
 absl::StatusOr<WriteChecks> WriteChecksFromRequest(const RequestContext& ctx) {
   WriteChecks checks;
-  if (!ctx.http.content_length.has_value() && !ctx.http.chunked) {
+  // S3 needs the length up front: plain HTTP chunked uploads are refused (411); aws-chunked
+  // bodies carry it in x-amz-decoded-content-length.
+  if (!ctx.http.content_length.has_value() &&
+      !ctx.auth.sigv4.decoded_content_length.has_value()) {
     return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kMissingContentLength,
                      "You must provide the Content-Length HTTP header.");
   }

@@ -70,7 +70,7 @@ absl::Status ListV2(RequestContext& ctx, Services& s) {
   opts.prefix = req.prefix;
   opts.delimiter = req.delimiter;
   opts.start_after = req.start_after;
-  if (ctx.req.HasQuery("continuation-token")) {
+  if (!req.continuation_token.empty()) {
     // The token, not start-after, says where the previous page ended.
     SB_ASSIGN_OR_RETURN(opts.start_after, xml::MarkerFromContinuationToken(req.continuation_token));
   }

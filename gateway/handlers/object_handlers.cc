@@ -92,7 +92,7 @@ absl::Status GetOrHeadObject(RequestContext& ctx, Services& s, bool send_body) {
                        "Part number must be an integer between 1 and 10000, inclusive");
     }
     if (n > obj.parts_size()) {
-      return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kInvalidRange,
+      return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kInvalidPart,
                        "The requested partnumber is not satisfiable");
     }
     for (int i = 0; i < n - 1; ++i) offset += obj.parts(i).size();

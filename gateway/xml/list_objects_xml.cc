@@ -52,7 +52,9 @@ std::string ListObjectsV1Xml(const ListObjectsV1Request& request,
   b.Declaration();
   b.OpenRoot("ListBucketResult");
   b.Element("Name", request.bucket);
-  b.KeyElement("Prefix", request.prefix, encode);
+  // V1 echoes Prefix unencoded even with encoding-type=url: botocore does not decode it
+  // and s3-tests (test_bucket_list_prefix_unreadable) expects it raw, as AWS sends it.
+  b.Element("Prefix", request.prefix);
   b.KeyElement("Marker", request.marker, encode);
   if (!request.delimiter.empty() && result.is_truncated) {
     b.KeyElement("NextMarker", result.next_marker, encode);

@@ -35,7 +35,7 @@ struct ListObjectsV2Request {
 // V1: Name, Prefix, Marker, [NextMarker], MaxKeys, [Delimiter], [EncodingType], IsTruncated,
 // Contents (each with Owner), CommonPrefixes. NextMarker is written only when a delimiter
 // was given and the result is truncated (S3: without a delimiter the client continues from
-// the last Key). With url_encode, Prefix, Marker, NextMarker, Delimiter, Key and
+// the last Key). With url_encode, Marker, NextMarker, Delimiter, Key and
 // CommonPrefixes/Prefix are S3UrlEncode()d.
 std::string ListObjectsV1Xml(const ListObjectsV1Request& request,
                              const metadata::ListObjectsResult& result);

@@ -118,7 +118,7 @@ TEST(ListObjectsV1XmlTest, UrlEncodingCoversEveryKeyValuedField) {
   result.next_marker = "a b/x y|";
   EXPECT_EQ(ListObjectsV1Xml(request, result),
             std::string(kHead) +
-                "<Name>b</Name><Prefix>a%20b/</Prefix><Marker>a%20b/%2B</Marker>"
+                "<Name>b</Name><Prefix>a b/</Prefix><Marker>a%20b/%2B</Marker>"
                 "<NextMarker>a%20b/x%20y%7C</NextMarker><MaxKeys>3</MaxKeys>"
                 "<Delimiter>%7C</Delimiter><EncodingType>url</EncodingType>"
                 "<IsTruncated>true</IsTruncated>"
