@@ -400,6 +400,33 @@ class RawHttpTest(ServerTestCase):
         finally:
             conn.close()
 
+    def test_pipelined_requests(self):
+        # Two requests written back to back before reading: answered in order.
+        reqs = b""
+        for path in (f"/{self.bucket}/obj", f"/{self.bucket}/missing-pipelined"):
+            signed = sigv4.sign_request(self.raw.creds, "GET", path,
+                                        headers={"Host": self.server.host})
+            reqs += (f"GET {path} HTTP/1.1\r\n" + "".join(
+                f"{k}: {v}\r\n" for k, v in signed.headers.items()) + "\r\n").encode()
+        with socket.create_connection(("127.0.0.1", self.server.port), timeout=10) as sock:
+            sock.sendall(reqs)
+            f = sock.makefile("rb")
+            statuses = []
+            for _ in range(2):
+                status = f.readline()
+                statuses.append(status.split()[1])
+                length = 0
+                while True:
+                    line = f.readline()
+                    if line in (b"\r\n", b""):
+                        break
+                    if line.lower().startswith(b"content-length:"):
+                        length = int(line.split(b":")[1])
+                body = f.read(length)
+                if statuses[-1] == b"200":
+                    self.assertEqual(body, self.data)
+        self.assertEqual(statuses, [b"200", b"404"])
+
     def test_expect_100_continue(self):
         body = os.urandom(100_000)
         path = f"/{self.bucket}/expect"
