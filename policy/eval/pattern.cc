@@ -86,7 +86,8 @@ absl::StatusOr<Variable> ParseVariable(std::string_view text, size_t pos) {
 bool CharEq(char a, char b, bool icase) { return icase ? AsciiLower(a) == AsciiLower(b) : a == b; }
 
 bool TextEq(std::string_view a, std::string_view b, bool icase) {
-  return icase ? EqualsIgnoreCase(a, b) : a == b;
+  // Most case-insensitive comparisons (actions) are spelled identically: try memcmp first.
+  return a == b || (icase && EqualsIgnoreCase(a, b));
 }
 
 // A token with its variable resolved: a literal, a `*` or a `?`.
@@ -312,12 +313,28 @@ absl::StatusOr<ArnPattern> ArnPattern::Compile(std::string_view text, bool varia
     start = end + 1;
   }
   a.extends_ = a.segments_.size() < 6 && a.segments_.back().ends_with_star();
+  a.literal_prefix_ = true;
+  for (size_t i = 0; i + 1 < a.segments_.size(); ++i) {
+    a.literal_prefix_ = a.literal_prefix_ && a.segments_[i].is_literal();
+  }
+  if (a.literal_prefix_) {
+    for (size_t i = 0; i + 1 < a.segments_.size(); ++i) {
+      a.prefix_.append(a.segments_[i].literal());  // escapes already resolved
+      a.prefix_.push_back(':');
+    }
+  }
   return a;
 }
 
 bool ArnPattern::Matches(std::string_view arn, const ContextMap* context) const {
   const size_t k = segments_.size();
   if (k < 6 && !extends_) return false;
+  if (literal_prefix_) {
+    // The prefix holds the first k-1 colons of any matching ARN, so what follows is exactly
+    // the last segment (or, for a short pattern ending in `*`, the rest).
+    return arn.size() >= prefix_.size() && arn.compare(0, prefix_.size(), prefix_) == 0 &&
+           segments_[k - 1].Matches(arn.substr(prefix_.size()), context);
+  }
   size_t start = 0;
   for (size_t i = 0; i + 1 < k; ++i) {
     size_t colon = arn.find(':', start);

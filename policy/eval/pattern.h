@@ -35,6 +35,12 @@ class Pattern {
   bool has_variables() const { return has_variables_; }
   // True if the last token is an unescaped `*` (ARN segments use this, see ArnPattern).
   bool ends_with_star() const;
+  // True if the pattern is plain text: no wildcard and no variable (escapes allowed).
+  bool is_literal() const { return shape_ == Shape::kExact; }
+  // The text a literal pattern matches (escapes resolved); empty unless is_literal().
+  std::string_view literal() const {
+    return is_literal() ? Slice(tokens_[0].offset, tokens_[0].size) : std::string_view();
+  }
 
  private:
   enum class Kind : uint8_t { kLiteral, kStar, kOne, kVariable };
@@ -84,6 +90,10 @@ class ArnPattern {
   std::string text_;
   std::vector<Pattern> segments_;
   bool extends_ = false;  // fewer than six segments and the last ends with `*`
+  // When every segment but the last is plain text ("arn:aws:s3:::"), they are compared as
+  // one prefix, including their colons; the common case for S3 resources.
+  bool literal_prefix_ = false;
+  std::string prefix_;
 };
 
 }  // namespace sb::policy::eval

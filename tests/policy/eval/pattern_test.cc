@@ -211,12 +211,33 @@ TEST(ArnPatternTest, TrailingStarExtendsPastColons) {
   EXPECT_FALSE(short_no_star->Matches("arn:aws:s3", nullptr));
 }
 
+TEST(ArnPatternTest, EscapesInLeadingSegments) {
+  // A literal '*' (escaped) in a leading segment is plain text, not a wildcard.
+  EXPECT_TRUE(Arn("arn:a${*}b:s3:::k", "arn:a*b:s3:::k"));
+  EXPECT_FALSE(Arn("arn:a${*}b:s3:::k", "arn:aXb:s3:::k"));
+  EXPECT_TRUE(Arn("arn:a${$}:s3:::k*", "arn:a$:s3:::key"));
+}
+
+TEST(ArnPatternTest, MixedLiteralAndWildcardLeadingSegments) {
+  EXPECT_TRUE(Arn("arn:aws:s3:us-*:111122223333:b/*", "arn:aws:s3:us-east-1:111122223333:b/k"));
+  EXPECT_FALSE(Arn("arn:aws:s3:us-*:111122223333:b/*", "arn:aws:s3:eu-west-1:111122223333:b/k"));
+  EXPECT_FALSE(Arn("arn:aws:s3:us-*:111122223333:b/*", "arn:aws:s3:us-east-1:4444:b/k"));
+  EXPECT_FALSE(Arn("arn:aws:s3:::b", "arn:aws:s3:::"));
+  EXPECT_FALSE(Arn("arn:aws:s3:::", "arn:aws:s3::"));
+  EXPECT_TRUE(Arn("arn:aws:s3:::", "arn:aws:s3:::"));
+}
+
 TEST(ArnPatternTest, VariablesDoNotCreateSegments) {
   ContextMap ctx = Ctx({{"k", {"x:y"}}});
   auto p = ArnPattern::Compile("arn:aws:s3:::b/${k}", true);
   ASSERT_TRUE(p.ok());
   EXPECT_EQ(p->segment_count(), 6u);
   EXPECT_TRUE(p->Matches("arn:aws:s3:::b/x:y", &ctx));
+  ContextMap acct = Ctx({{"aws:PrincipalAccount", {"111122223333"}}});
+  EXPECT_TRUE(Arn("arn:aws:iam::${aws:PrincipalAccount}:user/*",
+                  "arn:aws:iam::111122223333:user/bob", &acct));
+  EXPECT_FALSE(Arn("arn:aws:iam::${aws:PrincipalAccount}:user/*",
+                   "arn:aws:iam::444455556666:user/bob", &acct));
   auto colon_in_default = ArnPattern::Compile("arn:aws:s3:::${missing, 'a:b'}", true);
   ASSERT_TRUE(colon_in_default.ok());
   EXPECT_EQ(colon_in_default->segment_count(), 6u);

@@ -2,14 +2,39 @@
 // Run: build-*/bin/policy_eval_bench. Not a test; not registered with ctest.
 #include <benchmark/benchmark.h>
 
+#include <atomic>
+#include <cstdlib>
+#include <new>
 #include <string>
 #include <vector>
 
 #include "policy/eval/evaluator.h"
 #include "policy/eval/policy.h"
 
+// Counts heap allocations so the benchmarks can report allocations per evaluation. GCC
+// flags free() on memory from the (replaced) operator new; both sides are malloc/free here.
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+std::atomic<int64_t> g_allocations{0};
+
+void* operator new(std::size_t n) {
+  g_allocations.fetch_add(1, std::memory_order_relaxed);
+  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
+  throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+
 namespace sb::policy::eval {
 namespace {
+
+// Runs `fn` for every iteration and records the average allocations per call.
+template <typename Fn>
+void RunCounted(benchmark::State& state, Fn fn) {
+  int64_t before = g_allocations.load();
+  for (auto _ : state) fn();
+  state.counters["allocs/op"] = benchmark::Counter(
+      static_cast<double>(g_allocations.load() - before), benchmark::Counter::kAvgIterations);
+}
 
 constexpr char kIdentity[] = R"({
   "Version": "2012-10-17", "Id": "home",
@@ -52,10 +77,10 @@ void BM_EvaluateIdentityAndBucket(benchmark::State& state) {
   EvalRequest r = MakeRequest();
   std::vector<const Policy*> ids = {&identity};
   std::vector<const Policy*> none;
-  for (auto _ : state) {
+  RunCounted(state, [&] {
     Decision d = Evaluate(r, ids, &bucket, none);
     benchmark::DoNotOptimize(d);
-  }
+  });
 }
 BENCHMARK(BM_EvaluateIdentityAndBucket);
 
@@ -66,10 +91,10 @@ void BM_EvaluateImplicitDeny(benchmark::State& state) {
   r.resource = "arn:aws:s3:::bucket-name/home/bob/x";
   std::vector<const Policy*> ids = {&identity};
   std::vector<const Policy*> none;
-  for (auto _ : state) {
+  RunCounted(state, [&] {
     Decision d = Evaluate(r, ids, &bucket, none);
     benchmark::DoNotOptimize(d);
-  }
+  });
 }
 BENCHMARK(BM_EvaluateImplicitDeny);
 
@@ -85,18 +110,18 @@ void BM_EvaluateManyStatements(benchmark::State& state) {
   EvalRequest r = MakeRequest();
   std::vector<const Policy*> ids = {&p};
   std::vector<const Policy*> none;
-  for (auto _ : state) {
+  RunCounted(state, [&] {
     Decision d = Evaluate(r, ids, nullptr, none);
     benchmark::DoNotOptimize(d);
-  }
+  });
 }
 BENCHMARK(BM_EvaluateManyStatements)->Arg(10)->Arg(100);
 
 void BM_ParseBucketPolicy(benchmark::State& state) {
-  for (auto _ : state) {
+  RunCounted(state, [&] {
     auto p = ParsePolicy(kBucket, ParseOptions{.kind = PolicyKind::kBucket});
     benchmark::DoNotOptimize(p);
-  }
+  });
 }
 BENCHMARK(BM_ParseBucketPolicy);
 
