@@ -48,8 +48,7 @@ struct AuditLog::Waiter {
 };
 
 AuditLog::AuditLog(const AuditOptions& options)
-    : options_(options),
-      clock_(options.clock != nullptr ? *options.clock : SystemClock::Get()) {}
+    : options_(options), clock_(options.clock != nullptr ? *options.clock : SystemClock::Get()) {}
 
 AuditLog::~AuditLog() {
   absl::Status status = Close();
@@ -74,8 +73,8 @@ absl::Status AuditLog::Recover() {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) return absl::InternalError(absl::StrCat("audit: create ", dir, ": ", ec.message()));
-  SB_ASSIGN_OR_RETURN(lock_, internal::DirLock::Acquire(
-                                 absl::StrCat(dir, "/", AsAbsl(internal::kLockFileName))));
+  SB_ASSIGN_OR_RETURN(
+      lock_, internal::DirLock::Acquire(absl::StrCat(dir, "/", AsAbsl(internal::kLockFileName))));
 
   absl::StatusOr<internal::Ed25519Signer> signer =
       !options_.private_key_pem.empty()
@@ -94,8 +93,7 @@ absl::Status AuditLog::Recover() {
   }
 
   SB_ASSIGN_OR_RETURN(internal::RecoveredChain chain, internal::RecoverChain(dir));
-  const std::string checkpoint_path =
-      absl::StrCat(dir, "/", AsAbsl(internal::kCheckpointFileName));
+  const std::string checkpoint_path = absl::StrCat(dir, "/", AsAbsl(internal::kCheckpointFileName));
   SB_ASSIGN_OR_RETURN(internal::RecoveredCheckpoint checkpoint,
                       internal::RecoverLastCheckpoint(checkpoint_path));
   if (checkpoint.seq > chain.head_seq) {
@@ -139,21 +137,7 @@ absl::Status AuditLog::Append(const AuditRecord& record) {
   std::string hash = head_hash_;
   mu_.Unlock();
 
-  const int64_t now = absl::ToUnixNanos(clock_.Now());
-  std::vector<std::string> lines;
-  lines.reserve(batch.size());
-  for (Waiter* w : batch) {
-    internal::EncodedLine encoded;
-    if (w->record->time_unix_nanos == 0) {
-      AuditRecord stamped = *w->record;
-      stamped.time_unix_nanos = now;
-      encoded = internal::EncodeRecord(stamped, ++seq, hash);
-    } else {
-      encoded = internal::EncodeRecord(*w->record, ++seq, hash);
-    }
-    hash = std::move(encoded.hash);
-    lines.push_back(std::move(encoded.line));
-  }
+  const std::vector<std::string> lines = EncodeBatch(batch, &seq, &hash);
   bool poisoned = false;
   absl::Status status = WriteBatch(lines, &poisoned);
   absl::Status checkpoint_status;
@@ -168,8 +152,9 @@ absl::Status AuditLog::Append(const AuditRecord& record) {
     Log(LogLevel::kError, "audit: dropped records (best-effort mode)",
         {{"count", std::to_string(batch.size())}, {"error", status.ToString()}});
   }
-  const absl::Status reply =
-      options_.mode == AuditMode::kBestEffort || status.ok() ? absl::OkStatus() : Unavailable(status);
+  const absl::Status reply = options_.mode == AuditMode::kBestEffort || status.ok()
+                                 ? absl::OkStatus()
+                                 : Unavailable(status);
   for (Waiter* w : batch) {
     queue_.pop_front();
     w->status = reply;
@@ -180,6 +165,26 @@ absl::Status AuditLog::Append(const AuditRecord& record) {
   if (!checkpoint_status.ok()) Poison(checkpoint_status);
   if (!queue_.empty()) queue_.front()->cv.Signal();
   return self.status;
+}
+
+std::vector<std::string> AuditLog::EncodeBatch(const std::vector<Waiter*>& batch, uint64_t* seq,
+                                               std::string* hash) const {
+  const int64_t now = absl::ToUnixNanos(clock_.Now());
+  std::vector<std::string> lines;
+  lines.reserve(batch.size());
+  for (const Waiter* w : batch) {
+    internal::EncodedLine encoded;
+    if (w->record->time_unix_nanos == 0) {
+      AuditRecord stamped = *w->record;
+      stamped.time_unix_nanos = now;
+      encoded = internal::EncodeRecord(stamped, ++*seq, *hash);
+    } else {
+      encoded = internal::EncodeRecord(*w->record, ++*seq, *hash);
+    }
+    *hash = std::move(encoded.hash);
+    lines.push_back(std::move(encoded.line));
+  }
+  return lines;
 }
 
 absl::Status AuditLog::WriteBatch(const std::vector<std::string>& lines, bool* poisoned) {
@@ -228,9 +233,9 @@ absl::Status AuditLog::SyncSegment() {
 absl::Status AuditLog::RotateSegment() {
   if (segment_dirty_) SB_RETURN_IF_ERROR(SyncSegment());
   const uint64_t next = segment_number_ + 1;
-  SB_ASSIGN_OR_RETURN(std::unique_ptr<internal::AppendFile> file,
-                      internal::AppendFile::Open(
-                          absl::StrCat(options_.dir, "/", internal::SegmentFileName(next))));
+  SB_ASSIGN_OR_RETURN(
+      std::unique_ptr<internal::AppendFile> file,
+      internal::AppendFile::Open(absl::StrCat(options_.dir, "/", internal::SegmentFileName(next))));
   // The new name must be durable before records in it are acknowledged.
   SB_RETURN_IF_ERROR(internal::FsyncDir(options_.dir));
   segment_ = std::move(file);
@@ -318,7 +323,8 @@ absl::Status AuditLog::Close() {
   queue_.pop_front();
   // Appends and Closes that queued behind this Close.
   for (Waiter* w : queue_) {
-    w->status = w->record == nullptr ? status : absl::FailedPreconditionError("audit log is closed");
+    w->status =
+        w->record == nullptr ? status : absl::FailedPreconditionError("audit log is closed");
     w->done = true;
     w->cv.Signal();
   }

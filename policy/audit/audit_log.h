@@ -37,12 +37,12 @@ enum class AuditMode {
 };
 
 struct AuditOptions {
-  std::string dir;                                   // e.g. <meta>/audit; created if missing
-  uint64_t segment_bytes = 64ull << 20;              // rotate before a segment exceeds this
-  uint64_t checkpoint_every_records = 1000;          // sign the head after N new records...
+  std::string dir;                                      // e.g. <meta>/audit; created if missing
+  uint64_t segment_bytes = 64ull << 20;                 // rotate before a segment exceeds this
+  uint64_t checkpoint_every_records = 1000;             // sign the head after N new records...
   absl::Duration checkpoint_every = absl::Seconds(60);  // ...or this long after the last one
-  std::string private_key_pem;  // Ed25519 PKCS#8 PEM; if empty, key_path is used
-  std::string key_path;         // empty: <dir>/audit-key.pem, generated on first start
+  std::string private_key_pem;   // Ed25519 PKCS#8 PEM; if empty, key_path is used
+  std::string key_path;          // empty: <dir>/audit-key.pem, generated on first start
   const Clock* clock = nullptr;  // null: SystemClock::Get(); must outlive the log
   AuditMode mode = AuditMode::kFailClosed;
 };
@@ -87,6 +87,9 @@ class AuditLog {
   explicit AuditLog(const AuditOptions& options);
 
   absl::Status Recover();
+  // Chains the batch's records after (*seq, *hash), advancing both; stamps time 0.
+  std::vector<std::string> EncodeBatch(const std::vector<Waiter*>& batch, uint64_t* seq,
+                                       std::string* hash) const;
   // Leader-only (see the comment at the top of audit_log.cc); called without mu_.
   // Writes the encoded lines, rotating segments as needed; sets *poisoned when a failure
   // leaves the files in a state that does not match the in-memory head.

@@ -113,8 +113,7 @@ class ChainVerifier {
     }
     const SignedCheckpoint& cp = checkpoints_[next_checkpoint_++];
     if (cp.checkpoint.hash != report_.head_hash) {
-      return Fail(VerifyFailureKind::kCheckpointHashMismatch, file, line_number,
-                  report_.head_seq,
+      return Fail(VerifyFailureKind::kCheckpointHashMismatch, file, line_number, report_.head_seq,
                   absl::StrCat("the chain differs from the checkpoint signed at seq ",
                                cp.checkpoint.seq, " (checkpoints.log line ", cp.line,
                                "): a record with seq in (", report_.last_checkpoint_seq, ", ",
@@ -151,7 +150,8 @@ absl::StatusOr<std::optional<std::vector<SignedCheckpoint>>> ReadCheckpoints(
   bool complete = false;
   while ((*reader)->Next(&line, &complete)) {
     const uint64_t number = (*reader)->line_number();
-    if (!complete) return fail(VerifyFailureKind::kBadCheckpoint, number, 0, "incomplete final line");
+    if (!complete)
+      return fail(VerifyFailureKind::kBadCheckpoint, number, 0, "incomplete final line");
     absl::StatusOr<Checkpoint> cp = internal::DecodeCheckpoint(line);
     if (!cp.ok()) {
       return fail(VerifyFailureKind::kBadCheckpoint, number, 0, std::string(cp.status().message()));
@@ -165,8 +165,8 @@ absl::StatusOr<std::optional<std::vector<SignedCheckpoint>>> ReadCheckpoints(
       return fail(VerifyFailureKind::kCheckpointSignatureInvalid, number, cp->seq,
                   cp->key_id == key.key_id()
                       ? std::string("signature does not verify")
-                      : absl::StrCat("signature does not verify (checkpoint names key ",
-                                     cp->key_id, ", verifying with ", key.key_id(), ")"));
+                      : absl::StrCat("signature does not verify (checkpoint names key ", cp->key_id,
+                                     ", verifying with ", key.key_id(), ")"));
     }
     out.push_back(SignedCheckpoint{*std::move(cp), number});
   }

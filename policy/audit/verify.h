@@ -13,21 +13,21 @@
 namespace sb::audit {
 
 enum class VerifyFailureKind {
-  kBadJson,                      // a line is not a well-formed record (or is incomplete)
-  kHashMismatch,                 // a record's hash is not the hash of its canonical line
-  kBrokenPrevLink,               // prev is not the previous record's hash
-  kSeqGap,                       // seq is not previous seq + 1 (line deleted or reordered)
-  kBadCheckpoint,                // a checkpoint line is malformed or seq does not increase
-  kCheckpointSignatureInvalid,   // a checkpoint signature does not verify with the key
-  kCheckpointHashMismatch,       // the chain at a checkpoint's seq differs from the signed hash
-  kMissingRecords,               // a checkpoint references a seq beyond the end of the log
+  kBadJson,                     // a line is not a well-formed record (or is incomplete)
+  kHashMismatch,                // a record's hash is not the hash of its canonical line
+  kBrokenPrevLink,              // prev is not the previous record's hash
+  kSeqGap,                      // seq is not previous seq + 1 (line deleted or reordered)
+  kBadCheckpoint,               // a checkpoint line is malformed or seq does not increase
+  kCheckpointSignatureInvalid,  // a checkpoint signature does not verify with the key
+  kCheckpointHashMismatch,      // the chain at a checkpoint's seq differs from the signed hash
+  kMissingRecords,              // a checkpoint references a seq beyond the end of the log
 };
 
 std::string_view VerifyFailureKindName(VerifyFailureKind kind);
 
 struct VerifyFailure {
   VerifyFailureKind kind;
-  std::string file;  // file name within the directory, e.g. "seg-00000002.log"
+  std::string file;   // file name within the directory, e.g. "seg-00000002.log"
   uint64_t line = 0;  // 1-based line number in `file`; 0 if not applicable
   uint64_t seq = 0;   // seq of the record (or checkpoint) concerned, 0 if unknown
   std::string detail;
@@ -38,9 +38,9 @@ struct VerifyReport {
   uint64_t records_checked = 0;      // records whose hash, link and seq were checked
   uint64_t checkpoints_checked = 0;  // checkpoints whose signature and hash were checked
   uint64_t segments = 0;
-  uint64_t head_seq = 0;             // last record seq reached
+  uint64_t head_seq = 0;  // last record seq reached
   std::string head_hash;
-  uint64_t last_checkpoint_seq = 0;  // records after it are chained but not yet signed
+  uint64_t last_checkpoint_seq = 0;      // records after it are chained but not yet signed
   std::optional<VerifyFailure> failure;  // the first problem found; empty iff ok
 };
 

@@ -32,7 +32,8 @@ bool ParseSegmentName(std::string_view name, uint64_t* number) {
       !name.ends_with(kSuffix)) {
     return false;
   }
-  std::string_view digits = name.substr(kPrefix.size(), name.size() - kPrefix.size() - kSuffix.size());
+  std::string_view digits =
+      name.substr(kPrefix.size(), name.size() - kPrefix.size() - kSuffix.size());
   if (!std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
     return false;
   }

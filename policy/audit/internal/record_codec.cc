@@ -152,7 +152,8 @@ class Reader {
  private:
   const json::value* Find(std::string_view name) {
     const json::value* v = obj_.if_contains(json::string_view(name.data(), name.size()));
-    if (v == nullptr && error_.empty()) error_ = absl::StrCat("missing field \"", AsAbsl(name), "\"");
+    if (v == nullptr && error_.empty())
+      error_ = absl::StrCat("missing field \"", AsAbsl(name), "\"");
     return v;
   }
   void Fail(std::string_view name, std::string_view what) {
@@ -182,8 +183,8 @@ std::string Sha256Hex(std::string_view data) {
   // every comparison, which is the safe direction.
   if (EVP_Digest(data.data(), data.size(), digest, &size, EVP_sha256(), nullptr) != 1) return {};
   static constexpr char kHex[] = "0123456789abcdef";
-  std::string out(size * 2, '0');
-  for (unsigned int i = 0; i < size; ++i) {
+  std::string out(size_t{size} * 2, '0');
+  for (size_t i = 0; i < size; ++i) {
     out[2 * i] = kHex[digest[i] >> 4];
     out[2 * i + 1] = kHex[digest[i] & 0xF];
   }
@@ -294,7 +295,8 @@ absl::StatusOr<LoggedRecord> DecodeRecord(std::string_view line) {
     r.principal.session = pr.String("session");
     r.principal.source_ip = pr.String("source_ip");
     r.principal.tls = pr.Bool("tls");
-    if (!pr.error().empty()) return absl::InvalidArgumentError(absl::StrCat("principal: ", pr.error()));
+    if (!pr.error().empty())
+      return absl::InvalidArgumentError(absl::StrCat("principal: ", pr.error()));
   }
   r.operation = top.String("operation");
   r.bucket = top.String("bucket");
@@ -306,7 +308,8 @@ absl::StatusOr<LoggedRecord> DecodeRecord(std::string_view line) {
     r.decision.decided_by = dr.String("decided_by");
     r.decision.policy_id = dr.String("policy_id");
     r.decision.statement_id = dr.String("statement_id");
-    if (!dr.error().empty()) return absl::InvalidArgumentError(absl::StrCat("decision: ", dr.error()));
+    if (!dr.error().empty())
+      return absl::InvalidArgumentError(absl::StrCat("decision: ", dr.error()));
   }
   const int64_t status = top.Int("http_status");
   r.http_status = static_cast<int32_t>(status);

@@ -33,7 +33,8 @@ absl::Status TruncateDurably(const std::string& path, uint64_t size) {
   if (rc == 0) rc = ::fdatasync(fd);
   const int err = errno;
   ::close(fd);
-  if (rc != 0) return absl::InternalError(absl::StrCat("truncate ", path, ": ", std::strerror(err)));
+  if (rc != 0)
+    return absl::InternalError(absl::StrCat("truncate ", path, ": ", std::strerror(err)));
   return absl::OkStatus();
 }
 
@@ -91,7 +92,8 @@ absl::StatusOr<RecoveredChain> RecoverChain(const std::string& dir) {
     chain.torn_bytes += tail.torn_bytes;
     if (!tail.last_line.has_value()) continue;
     absl::StatusOr<LoggedRecord> record = DecodeRecord(*tail.last_line);
-    if (!record.ok()) return CorruptTail(it->path, tail.last_line_number, AsStd(record.status().message()));
+    if (!record.ok())
+      return CorruptTail(it->path, tail.last_line_number, AsStd(record.status().message()));
     absl::StatusOr<std::string> hash = CanonicalHash(*tail.last_line);
     if (!hash.ok() || *hash != record->hash) {
       return CorruptTail(it->path, tail.last_line_number, "hash mismatch");

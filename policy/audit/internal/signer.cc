@@ -133,8 +133,7 @@ bool Ed25519Verifier::Verify(std::string_view message, std::string_view signatur
       ctx != nullptr &&
       EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, key_.get()) == 1 &&
       EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(sig.data()), sig.size(),
-                       reinterpret_cast<const unsigned char*>(message.data()),
-                       message.size()) == 1;
+                       reinterpret_cast<const unsigned char*>(message.data()), message.size()) == 1;
   ERR_clear_error();
   return ok;
 }
@@ -172,7 +171,8 @@ absl::StatusOr<Ed25519Signer> Ed25519Signer::LoadOrCreate(const std::string& pat
   if (!in) return absl::InternalError(absl::StrCat("read audit key ", path));
   absl::StatusOr<Ed25519Signer> signer = FromPrivatePem(pem.str());
   if (!signer.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat("audit key ", path, ": ", signer.status().message()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("audit key ", path, ": ", signer.status().message()));
   }
   return signer;
 }
@@ -181,8 +181,7 @@ absl::StatusOr<std::string> Ed25519Signer::Sign(std::string_view message) const 
   unsigned char sig[64];
   size_t size = sizeof(sig);
   MdCtxPtr ctx(EVP_MD_CTX_new());
-  if (ctx == nullptr ||
-      EVP_DigestSignInit(ctx.get(), nullptr, nullptr, nullptr, key_.get()) != 1 ||
+  if (ctx == nullptr || EVP_DigestSignInit(ctx.get(), nullptr, nullptr, nullptr, key_.get()) != 1 ||
       EVP_DigestSign(ctx.get(), sig, &size, reinterpret_cast<const unsigned char*>(message.data()),
                      message.size()) != 1) {
     return OpenSslError("Ed25519 sign");

@@ -225,7 +225,8 @@ TEST_F(AuditLogTest, ZeroTimeIsStampedWithTheClock) {
 TEST_F(AuditLogTest, RotatesSegmentsAtTheSizeLimit) {
   AuditOptions options = MakeOptions(dir_.path(), &clock_);
   options.segment_bytes = 2000;
-  const size_t line_size = internal::EncodeRecord(MakeRecord(1), 1, internal::kZeroHash).line.size();
+  const size_t line_size =
+      internal::EncodeRecord(MakeRecord(1), 1, internal::kZeroHash).line.size();
   ASSERT_LT(line_size * 2, options.segment_bytes);
   std::string pem;
   {
@@ -239,7 +240,8 @@ TEST_F(AuditLogTest, RotatesSegmentsAtTheSizeLimit) {
     ASSERT_NE(log, nullptr);
     for (int i = 21; i <= 30; ++i) ASSERT_THAT(log->Append(MakeRecord(i)), IsOk());
   }
-  const size_t longest = internal::EncodeRecord(MakeRecord(30), 30, internal::kZeroHash).line.size();
+  const size_t longest =
+      internal::EncodeRecord(MakeRecord(30), 30, internal::kZeroHash).line.size();
   uint64_t next_seq = 1;
   int segments = 0;
   while (std::filesystem::exists(SegmentPath(dir_.path(), segments + 1))) ++segments;

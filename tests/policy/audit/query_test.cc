@@ -35,8 +35,8 @@ class QueryTest : public ::testing::Test {
     absl::StatusOr<std::unique_ptr<AuditLog>> log = AuditLog::Open(options);
     ASSERT_THAT(log, IsOk());
     for (int i = 1; i <= 30; ++i) {
-      AuditRecord r = MakeRecord(i, i % 2 == 1 ? "photos" : "docs",
-                                 i <= 20 ? "AKIAALICE" : "AKIABOB");
+      AuditRecord r =
+          MakeRecord(i, i % 2 == 1 ? "photos" : "docs", i <= 20 ? "AKIAALICE" : "AKIABOB");
       if (i == 7) r.key = "2024/img-17.jpg";  // a second record touching the same object
       if (i == 27) {
         r.decision = {false, "bucket-policy", "photos-policy", "DenyBob"};

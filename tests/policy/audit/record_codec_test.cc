@@ -13,10 +13,10 @@
 namespace sb::audit::internal {
 namespace {
 
-using testing_util::IsOk;
-using testing_util::MakeRecord;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
+using testing_util::IsOk;
+using testing_util::MakeRecord;
 
 std::string IndependentSha256Hex(const std::string& data) {
   unsigned char digest[SHA256_DIGEST_LENGTH];
@@ -56,8 +56,8 @@ TEST(RecordCodecTest, ExactLineLayoutAndHashDefinition) {
       prev + "\"}";
   const std::string hash = IndependentSha256Hex(canonical);
   EXPECT_EQ(encoded.hash, hash);
-  EXPECT_EQ(encoded.line, canonical.substr(0, canonical.size() - 1) + ",\"hash\":\"" + hash +
-                              "\"}\n");
+  EXPECT_EQ(encoded.line,
+            canonical.substr(0, canonical.size() - 1) + ",\"hash\":\"" + hash + "\"}\n");
   std::string_view stored(encoded.line);
   stored.remove_suffix(1);
   ASSERT_THAT(CanonicalHash(stored), IsOk());
@@ -82,7 +82,8 @@ TEST(RecordCodecTest, DecodeRoundTrips) {
 
 TEST(RecordCodecTest, EscapingKeepsOneValidJsonLine) {
   AuditRecord r = MakeRecord(1);
-  r.key = std::string("quote\" back\\ nl\n tab\t nul") + '\0' + " \xC3\xA9t\xC3\xA9 \xF0\x9F\x93\xB7";
+  r.key =
+      std::string("quote\" back\\ nl\n tab\t nul") + '\0' + " \xC3\xA9t\xC3\xA9 \xF0\x9F\x93\xB7";
   r.bucket = "bad\xFF\xC3utf8";  // invalid UTF-8 bytes become U+FFFD
   EncodedLine encoded = EncodeRecord(r, 1, kZeroHash);
   EXPECT_EQ(encoded.line.find('\n'), encoded.line.size() - 1);

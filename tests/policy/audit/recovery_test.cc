@@ -53,8 +53,7 @@ TEST_F(RecoveryTest, TornLastLineIsTruncatedAndTheChainContinues) {
   const std::string segment = SegmentPath(dir_.path(), 1);
   const std::string intact = ReadFile(segment);
   // A crash in the middle of writing record 6: half of its line reached the disk.
-  const std::string next =
-      internal::EncodeRecord(MakeRecord(6), 6, std::string(64, '1')).line;
+  const std::string next = internal::EncodeRecord(MakeRecord(6), 6, std::string(64, '1')).line;
   const std::string torn = next.substr(0, next.size() / 2);
   WriteFile(segment, intact + torn);
   {
@@ -64,8 +63,7 @@ TEST_F(RecoveryTest, TornLastLineIsTruncatedAndTheChainContinues) {
     EXPECT_EQ(report->failure->kind, VerifyFailureKind::kBadJson);
     EXPECT_EQ(report->failure->line, 6u);
   }
-  absl::StatusOr<std::unique_ptr<AuditLog>> log =
-      AuditLog::Open(MakeOptions(dir_.path(), &clock_));
+  absl::StatusOr<std::unique_ptr<AuditLog>> log = AuditLog::Open(MakeOptions(dir_.path(), &clock_));
   ASSERT_THAT(log, IsOk());
   EXPECT_EQ((*log)->TornBytesTruncated(), torn.size());
   EXPECT_EQ(ReadFile(segment), intact);
@@ -86,8 +84,7 @@ TEST_F(RecoveryTest, TornCheckpointLineIsTruncated) {
   const std::string path = CheckpointPath(dir_.path());
   const std::string intact = ReadFile(path);
   WriteFile(path, intact + "{\"seq\":13,\"hash\":\"ab");
-  absl::StatusOr<std::unique_ptr<AuditLog>> log =
-      AuditLog::Open(MakeOptions(dir_.path(), &clock_));
+  absl::StatusOr<std::unique_ptr<AuditLog>> log = AuditLog::Open(MakeOptions(dir_.path(), &clock_));
   ASSERT_THAT(log, IsOk());
   EXPECT_EQ(ReadFile(path), intact);
   ASSERT_THAT((*log)->Append(MakeRecord(13)), IsOk());
@@ -99,8 +96,7 @@ TEST_F(RecoveryTest, EmptyOrTornNewSegmentFallsBackToThePreviousOne) {
   const std::string pem = Populate(5);
   // A crash right after rotating: the new segment holds only part of its first line.
   WriteFile(SegmentPath(dir_.path(), 2), "{\"seq\":6,\"ti");
-  absl::StatusOr<std::unique_ptr<AuditLog>> log =
-      AuditLog::Open(MakeOptions(dir_.path(), &clock_));
+  absl::StatusOr<std::unique_ptr<AuditLog>> log = AuditLog::Open(MakeOptions(dir_.path(), &clock_));
   ASSERT_THAT(log, IsOk());
   EXPECT_EQ((*log)->HeadSeq(), 5u);
   EXPECT_EQ(std::filesystem::file_size(SegmentPath(dir_.path(), 2)), 0u);
@@ -116,8 +112,7 @@ TEST_F(RecoveryTest, CorruptLastCompleteLineRefusesToOpen) {
   std::vector<std::string> lines = ReadLines(segment);
   lines[4][lines[4].find("photos")] = 'X';
   WriteLines(segment, lines);
-  absl::StatusOr<std::unique_ptr<AuditLog>> log =
-      AuditLog::Open(MakeOptions(dir_.path(), &clock_));
+  absl::StatusOr<std::unique_ptr<AuditLog>> log = AuditLog::Open(MakeOptions(dir_.path(), &clock_));
   EXPECT_THAT(log, StatusIs(absl::StatusCode::kDataLoss));
   EXPECT_THAT(log.status().message(), ::testing::HasSubstr("line 5"));
 }

@@ -15,6 +15,7 @@
 namespace sb::audit {
 namespace {
 
+using ::testing::HasSubstr;
 using testing_util::CheckpointPath;
 using testing_util::IsOk;
 using testing_util::MakeOptions;
@@ -25,15 +26,14 @@ using testing_util::StartTime;
 using testing_util::StatusIs;
 using testing_util::WriteFile;
 using testing_util::WriteLines;
-using ::testing::HasSubstr;
 
 constexpr char kSeg1[] = "seg-00000001.log";
 
 // Re-encodes lines[from..] so hashes and prev links are consistent again, as an attacker
 // who knows the format (but not the signing key) would after editing lines[from].
 void RechainFrom(std::vector<std::string>& lines, size_t from, size_t to) {
-  std::string prev = from == 0 ? std::string(internal::kZeroHash)
-                               : internal::DecodeRecord(lines[from - 1])->hash;
+  std::string prev =
+      from == 0 ? std::string(internal::kZeroHash) : internal::DecodeRecord(lines[from - 1])->hash;
   for (size_t i = from; i < to; ++i) {
     absl::StatusOr<LoggedRecord> r = internal::DecodeRecord(lines[i]);
     ASSERT_THAT(r, IsOk());
@@ -246,8 +246,10 @@ TEST_F(MultiSegmentVerifyTest, IntactVerifies) {
 
 TEST_F(MultiSegmentVerifyTest, DeletedMiddleSegmentIsASeqGapInTheNextSegment) {
   ASSERT_GE(segments_, 4);
-  const uint64_t deleted_first = internal::DecodeRecord(ReadLines(SegmentPath(dir_.path(), 2))[0])->seq;
-  const uint64_t next_first = internal::DecodeRecord(ReadLines(SegmentPath(dir_.path(), 3))[0])->seq;
+  const uint64_t deleted_first =
+      internal::DecodeRecord(ReadLines(SegmentPath(dir_.path(), 2))[0])->seq;
+  const uint64_t next_first =
+      internal::DecodeRecord(ReadLines(SegmentPath(dir_.path(), 3))[0])->seq;
   std::filesystem::remove(SegmentPath(dir_.path(), 2));
   VerifyFailure f = ExpectFailure(VerifyFailureKind::kSeqGap, "seg-00000003.log", 1, next_first);
   EXPECT_THAT(f.detail, HasSubstr(absl::StrCat("expected seq ", deleted_first)));
@@ -257,9 +259,8 @@ TEST_F(MultiSegmentVerifyTest, DeletedLastSegmentIsMissingRecords) {
   ASSERT_GE(segments_, 4);
   const std::string last = SegmentPath(dir_.path(), segments_);
   const uint64_t first_missing = internal::DecodeRecord(ReadLines(last)[0])->seq;
-  const std::string prev_name = std::filesystem::path(SegmentPath(dir_.path(), segments_ - 1))
-                                    .filename()
-                                    .string();
+  const std::string prev_name =
+      std::filesystem::path(SegmentPath(dir_.path(), segments_ - 1)).filename().string();
   const uint64_t prev_lines = ReadLines(SegmentPath(dir_.path(), segments_ - 1)).size();
   std::filesystem::remove(last);
   ExpectFailure(VerifyFailureKind::kMissingRecords, prev_name, prev_lines + 1, first_missing);
