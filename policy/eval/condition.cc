@@ -1,5 +1,6 @@
 #include "policy/eval/condition.h"
 
+#include <iterator>
 #include <utility>
 
 #include "absl/strings/escaping.h"
@@ -45,6 +46,15 @@ constexpr OpInfo kOps[] = {
     {"ArnNotLike", ConditionOp::kArnNotLike, true},
     {"Null", ConditionOp::kNull, false},
 };
+
+// Info() indexes kOps by enumerator value.
+constexpr bool TableInEnumOrder() {
+  for (size_t i = 0; i < std::size(kOps); ++i) {
+    if (static_cast<size_t>(kOps[i].op) != i) return false;
+  }
+  return std::size(kOps) == static_cast<size_t>(ConditionOp::kNull) + 1;
+}
+static_assert(TableInEnumOrder(), "kOps must list every ConditionOp in enum order");
 
 const OpInfo& Info(ConditionOp op) { return kOps[static_cast<int>(op)]; }
 

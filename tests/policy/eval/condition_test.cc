@@ -289,6 +289,61 @@ TEST(SetQualifierTest, UnqualifiedMultivaluedKeyUsesAnyValueForPositiveOperators
   EXPECT_TRUE(Check("StringNotEquals", "aws:TagKeys", {"c"}, tags));
 }
 
+// A valid policy value and a matching request value for each operator family.
+struct Sample {
+  ConditionOp op;
+  std::string policy_value;
+  std::string request_value;  // matches policy_value under the positive form
+};
+
+std::vector<Sample> AllOperatorSamples() {
+  std::vector<Sample> out;
+  for (int i = 0; i <= static_cast<int>(ConditionOp::kNull); ++i) {
+    auto op = static_cast<ConditionOp>(i);
+    std::string_view name = OperatorName(op);
+    Sample s{op, "abc", "abc"};
+    if (name.starts_with("Numeric")) s = {op, "5", "5"};
+    if (name.starts_with("Date")) s = {op, "2020-01-01T00:00:00Z", "1577836800"};
+    if (name == "Bool" || name == "Null") s = {op, "true", "true"};
+    if (name == "BinaryEquals") s = {op, "YWJj", "abc"};
+    if (name.find("IpAddress") != std::string_view::npos) s = {op, "10.0.0.0/8", "10.1.1.1"};
+    if (name.starts_with("Arn")) s = {op, "arn:aws:s3:::b/*", "arn:aws:s3:::b/k"};
+    // Ordering operators: make the sample satisfy the comparison.
+    if (name.ends_with("LessThan"))
+      s.policy_value = s.op == ConditionOp::kNumericLessThan ? "6" : "2020-01-01T00:00:01Z";
+    if (name.ends_with("GreaterThan"))
+      s.policy_value = s.op == ConditionOp::kNumericGreaterThan ? "4" : "2019-12-31T23:59:59Z";
+    out.push_back(s);
+  }
+  return out;
+}
+
+TEST(EveryOperatorTest, PresentMissingIfExistsAndQualifiers) {
+  for (const Sample& s : AllOperatorSamples()) {
+    const std::string name(OperatorName(s.op));
+    SCOPED_TRACE(name);
+    const bool negated = IsNegated(s.op);
+    ContextMap present = Ctx({{"k", {s.request_value}}});
+    if (s.op == ConditionOp::kNull) {
+      EXPECT_FALSE(Check(name, "k", {"true"}, present));
+      EXPECT_TRUE(Check(name, "k", {"true"}, kEmpty));
+      continue;
+    }
+    // The request value satisfies the positive form, so a negated operator is false.
+    EXPECT_EQ(Check(name, "k", {s.policy_value}, present), !negated);
+    EXPECT_EQ(Check(name + "IfExists", "k", {s.policy_value}, present), !negated);
+    // Missing key: plain → negated; IfExists → true; ForAllValues → true; ForAnyValue → false.
+    EXPECT_EQ(Check(name, "k", {s.policy_value}, kEmpty), negated);
+    EXPECT_TRUE(Check(name + "IfExists", "k", {s.policy_value}, kEmpty));
+    EXPECT_TRUE(Check("ForAllValues:" + name, "k", {s.policy_value}, kEmpty));
+    EXPECT_FALSE(Check("ForAnyValue:" + name, "k", {s.policy_value}, kEmpty));
+    EXPECT_TRUE(Check("ForAnyValue:" + name + "IfExists", "k", {s.policy_value}, kEmpty));
+    // Present key through the qualifiers.
+    EXPECT_EQ(Check("ForAllValues:" + name, "k", {s.policy_value}, present), !negated);
+    EXPECT_EQ(Check("ForAnyValue:" + name, "k", {s.policy_value}, present), !negated);
+  }
+}
+
 TEST(ConditionTest, VariablesInValues) {
   ContextMap ctx = Ctx({{"aws:username", {"alice"}}, {"s3:prefix", {"home/alice/"}}});
   EXPECT_TRUE(Check("StringLike", "s3:prefix", {"home/${aws:username}/*"}, ctx));

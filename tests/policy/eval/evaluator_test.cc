@@ -295,6 +295,18 @@ TEST(ExplainTest, TracesEveryStatementAndAgreesWithEvaluate) {
   EXPECT_TRUE(e.statements[0].applies);
 }
 
+TEST(ExplainTest, AccountDelegationIsVisible) {
+  Policy bp = MustParseBucket(R"({"Statement": {"Effect": "Allow",
+    "Principal": {"AWS": "111122223333"}, "Action": "s3:*", "Resource": "*"}})");
+  Explanation e = Explain(UserRequest("bob", "s3:GetObject", "arn:aws:s3:::b/k"), {}, &bp, {});
+  EXPECT_FALSE(e.decision.allowed);  // delegation alone grants a user nothing
+  EXPECT_EQ(e.decision.kind, DecisionKind::kImplicitDeny);
+  ASSERT_EQ(e.statements.size(), 1u);
+  EXPECT_EQ(e.statements[0].principal, PrincipalMatch::kAccount);
+  EXPECT_TRUE(e.statements[0].applies);
+  EXPECT_EQ(PrincipalMatchName(e.statements[0].principal), "account");
+}
+
 TEST(ExplainTest, ExplicitDenyStillTracesEverything) {
   Policy deny = MustParse(R"({"Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*"},
     {"Effect": "Allow", "Action": "*", "Resource": "*"}]})");

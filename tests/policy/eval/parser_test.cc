@@ -254,6 +254,41 @@ TEST(ParserTest, ErrorsCarryTheInvalidArgumentReason) {
   EXPECT_EQ(GetReason(p.status()), ErrorReason::kInvalidArgument);
 }
 
+// Every single-byte deletion and substitution of a rich policy either parses or fails with
+// InvalidArgument; none may crash (this test is most useful under ASan/UBSan).
+TEST(ParserTest, MutatedDocumentsNeverCrash) {
+  const std::string doc = R"({"Version": "2012-10-17", "Id": "x", "Statement": [
+    {"Sid": "A", "Effect": "Deny", "Principal": {"AWS": ["111122223333",
+      "arn:aws:iam::111122223333:user/a"]}, "NotAction": "s3:Delete*",
+     "Resource": "arn:aws:s3:::b/${aws:username, 'x''y'}/${*}*",
+     "Condition": {"ForAnyValue:StringLikeIfExists": {"aws:TagKeys": ["a*", 1, true]},
+                   "IpAddress": {"aws:SourceIp": "2001:db8::/32"},
+                   "DateLessThan": {"aws:CurrentTime": "2020-01-01T00:00:00+01:00"},
+                   "BinaryEquals": {"k": "YWJj"}, "Null": {"n": "false"}}}]})";
+  const char kReplacements[] = {'"', '{', '}', '[', ']', ':', ',', '$', '*', '\\', 'x', '\0'};
+  int parsed = 0;
+  for (size_t i = 0; i < doc.size(); ++i) {
+    std::string deleted = doc;
+    deleted.erase(i, 1);
+    auto p = ParsePolicy(deleted, ParseOptions{.kind = PolicyKind::kBucket});
+    if (p.ok())
+      ++parsed;
+    else
+      EXPECT_EQ(p.status().code(), absl::StatusCode::kInvalidArgument);
+    for (char c : kReplacements) {
+      std::string changed = doc;
+      changed[i] = c;
+      auto q = ParsePolicy(changed, ParseOptions{.kind = PolicyKind::kBucket});
+      if (q.ok())
+        ++parsed;
+      else
+        EXPECT_EQ(q.status().code(), absl::StatusCode::kInvalidArgument);
+    }
+  }
+  EXPECT_GT(parsed, 0);  // some mutations (inside strings) stay valid
+  EXPECT_TRUE(ParsePolicy(doc, ParseOptions{.kind = PolicyKind::kBucket}).ok());
+}
+
 TEST(ParserTest, DeeplyNestedJsonIsRejectedNotCrashed) {
   std::string doc = R"({"Statement": )" + std::string(10000, '[') + std::string(10000, ']') + "}";
   EXPECT_FALSE(ParsePolicy(doc, ParseOptions{.max_size_bytes = 1 << 20}).ok());

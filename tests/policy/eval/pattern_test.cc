@@ -77,6 +77,41 @@ TEST(PatternTest, LongSubjectWithManyStarsStaysCorrect) {
   EXPECT_TRUE(M("*a*a*a*a*a*b", subject));
 }
 
+// Reference matcher: textbook dynamic programming over (pattern, subject) prefixes.
+bool ReferenceGlob(std::string_view p, std::string_view s) {
+  std::vector<std::vector<char>> dp(p.size() + 1, std::vector<char>(s.size() + 1, 0));
+  dp[0][0] = 1;
+  for (size_t i = 1; i <= p.size(); ++i) {
+    dp[i][0] = p[i - 1] == '*' && dp[i - 1][0];
+    for (size_t j = 1; j <= s.size(); ++j) {
+      if (p[i - 1] == '*') {
+        dp[i][j] = dp[i - 1][j] || dp[i][j - 1];
+      } else {
+        dp[i][j] = (p[i - 1] == '?' || p[i - 1] == s[j - 1]) && dp[i - 1][j - 1];
+      }
+    }
+  }
+  return dp[p.size()][s.size()];
+}
+
+TEST(PatternTest, AgreesWithReferenceMatcherOnRandomInputs) {
+  uint64_t state = 0x9e3779b97f4a7c15ULL;  // fixed seed: deterministic
+  auto next = [&] {
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return state;
+  };
+  const char kPatternChars[] = "ab*?/";
+  const char kSubjectChars[] = "ab/";
+  for (int iter = 0; iter < 20000; ++iter) {
+    std::string p, s;
+    for (size_t n = next() % 8; n > 0; --n) p.push_back(kPatternChars[next() % 5]);
+    for (size_t n = next() % 10; n > 0; --n) s.push_back(kSubjectChars[next() % 3]);
+    ASSERT_EQ(M(p, s), ReferenceGlob(p, s)) << "pattern \"" << p << "\" subject \"" << s << "\"";
+  }
+}
+
 TEST(PatternTest, IgnoreCase) {
   EXPECT_TRUE(Glob("s3:Get*", true).Matches("S3:GETOBJECT", nullptr));
   EXPECT_TRUE(Glob("s3:getobject", true).Matches("s3:GetObject", nullptr));
