@@ -80,7 +80,7 @@ absl::Status Run(const Config& config) {
                              clock, config.region, {kVersion, clock.Now(), config.drives}};
   std::vector<std::unique_ptr<gateway::Stage>> stages;
   stages.push_back(std::make_unique<gateway::ParseStage>());
-  stages.push_back(std::make_unique<gateway::AuthenticateStage>(identities, clock));
+  stages.push_back(std::make_unique<gateway::AuthenticateStage>(identities, clock, config.region));
   stages.push_back(std::make_unique<gateway::AuthorizeStage>(authorizer));
   stages.push_back(std::make_unique<gateway::HandleStage>(
       [&services](gateway::RequestContext& ctx) { return gateway::Dispatch(ctx, services); }));

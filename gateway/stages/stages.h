@@ -25,14 +25,16 @@ class ParseStage final : public Stage {
 // decoders (aws-chunked, SHA-256 verification) the payload mode requires.
 class AuthenticateStage final : public Stage {
  public:
-  AuthenticateStage(const policy::IdentityStore& identities, const Clock& clock)
-      : identities_(identities), clock_(clock) {}
+  AuthenticateStage(const policy::IdentityStore& identities, const Clock& clock,
+                    std::string region)
+      : identities_(identities), clock_(clock), region_(std::move(region)) {}
   absl::Status Run(RequestContext& ctx) override;
   std::string_view name() const override { return "authenticate"; }
 
  private:
   const policy::IdentityStore& identities_;
   const Clock& clock_;
+  std::string region_;
 };
 
 // Maps the operation to an IAM action and resource ARN and asks the policy engine.
