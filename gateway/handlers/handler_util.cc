@@ -139,8 +139,7 @@ absl::StatusOr<WriteChecks> WriteChecksFromRequest(const RequestContext& ctx) {
   WriteChecks checks;
   // S3 needs the length up front: plain HTTP chunked uploads are refused (411); aws-chunked
   // bodies carry it in x-amz-decoded-content-length.
-  if (!ctx.http.content_length.has_value() &&
-      !ctx.auth.sigv4.decoded_content_length.has_value()) {
+  if (!ctx.http.content_length.has_value() && !ctx.auth.sigv4.decoded_content_length.has_value()) {
     return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kMissingContentLength,
                      "You must provide the Content-Length HTTP header.");
   }
@@ -174,9 +173,9 @@ absl::Status CheckAclHeaders(const RequestContext& ctx) {
   if (acl == nullptr || *acl == "private" || *acl == "bucket-owner-full-control") {
     return absl::OkStatus();
   }
-  static constexpr std::string_view kCanned[] = {"public-read", "public-read-write",
+  static constexpr std::string_view kCanned[] = {"public-read",        "public-read-write",
                                                  "authenticated-read", "aws-exec-read",
-                                                 "bucket-owner-read", "log-delivery-write"};
+                                                 "bucket-owner-read",  "log-delivery-write"};
   for (auto c : kCanned) {
     if (*acl == c) {
       return MakeError(absl::StatusCode::kInvalidArgument,

@@ -72,9 +72,9 @@ absl::Status GetOrHeadObject(RequestContext& ctx, Services& s, bool send_body) {
   absl::Status cond = CheckConditions(ctx, obj, "");
   if (GetReason(cond) == ErrorReason::kNotModified) {
     // RFC 9110 15.4.5: a 304 carries the validators the 200 would have.
-    HeaderList h{{"ETag", Quoted(obj.etag())},
-                 {"Last-Modified",
-                  FormatHttpDate(absl::FromUnixNanos(obj.last_modified_unix_nanos()))}};
+    HeaderList h{
+        {"ETag", Quoted(obj.etag())},
+        {"Last-Modified", FormatHttpDate(absl::FromUnixNanos(obj.last_modified_unix_nanos()))}};
     ctx.audit.error_code = "NotModified";
     return ctx.Respond(304, std::move(h), "");
   }

@@ -67,10 +67,9 @@ absl::Status AuthenticateStage::Run(RequestContext& ctx) {
   SB_ASSIGN_OR_RETURN(ctx.auth.sigv4, VerifySigV4(sreq, lookup, clock_.Now()));
   const SigV4Result& sig = ctx.auth.sigv4;
   if (!sig.anonymous && sig.region != region_) {
-    return MakeError(absl::StatusCode::kInvalidArgument,
-                     ErrorReason::kAuthorizationHeaderMalformed,
-                     absl::StrCat("The authorization header is malformed; the region '",
-                                  sig.region, "' is wrong; expecting '", region_, "'"));
+    return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kAuthorizationHeaderMalformed,
+                     absl::StrCat("The authorization header is malformed; the region '", sig.region,
+                                  "' is wrong; expecting '", region_, "'"));
   }
   policy::Principal& p = ctx.auth.principal;
   p.source_ip = ctx.http.remote_ip;

@@ -25,8 +25,7 @@ class ParseStage final : public Stage {
 // decoders (aws-chunked, SHA-256 verification) the payload mode requires.
 class AuthenticateStage final : public Stage {
  public:
-  AuthenticateStage(const policy::IdentityStore& identities, const Clock& clock,
-                    std::string region)
+  AuthenticateStage(const policy::IdentityStore& identities, const Clock& clock, std::string region)
       : identities_(identities), clock_(clock), region_(std::move(region)) {}
   absl::Status Run(RequestContext& ctx) override;
   std::string_view name() const override { return "authenticate"; }
