@@ -224,6 +224,28 @@ class ListingTest(ServerTestCase):
         self.assertClientError(self.s3.list_objects_v2, "InvalidArgument", 400,
                                Bucket=self.bucket, EncodingType="base64")
 
+    def test_default_page_is_1000_keys(self):
+        bucket = unique_bucket("list-1k")
+        self.s3.create_bucket(Bucket=bucket)
+        keys = [f"k{i:04d}" for i in range(1003)]
+        with ThreadPoolExecutor(8) as pool:
+            list(pool.map(lambda k: self.s3.put_object(Bucket=bucket, Key=k, Body=b""), keys))
+        first = self.s3.list_objects_v2(Bucket=bucket)
+        self.assertEqual(first["KeyCount"], 1000)
+        self.assertTrue(first["IsTruncated"])
+        rest = self.s3.list_objects_v2(Bucket=bucket,
+                                       ContinuationToken=first["NextContinuationToken"])
+        self.assertFalse(rest["IsTruncated"])
+        self.assertEqual([o["Key"] for o in first["Contents"] + rest["Contents"]], keys)
+        v1 = self.s3.list_objects(Bucket=bucket, MaxKeys=5000)
+        self.assertEqual(len(v1["Contents"]), 1000)
+        self.assertTrue(v1["IsTruncated"])
+        for start in range(0, len(keys), 1000):
+            self.s3.delete_objects(Bucket=bucket, Delete={
+                "Objects": [{"Key": k} for k in keys[start:start + 1000]], "Quiet": True})
+        self.assertEqual(self.s3.list_objects_v2(Bucket=bucket)["KeyCount"], 0)
+        self.s3.delete_bucket(Bucket=bucket)
+
     def test_listing_reflects_deletes(self):
         bucket = unique_bucket("list-del")
         self.s3.create_bucket(Bucket=bucket)

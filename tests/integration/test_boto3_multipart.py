@@ -196,6 +196,15 @@ class MultipartTest(ServerTestCase):
         self.assertClientError(self.s3.abort_multipart_upload, "NoSuchUpload", 404,
                                Bucket=self.bucket, Key=key, UploadId="no-such-upload-id")
 
+    def test_upload_id_is_bound_to_its_key(self):
+        upload_id = self.create("bound/right")
+        self.assertClientError(self.s3.upload_part, "NoSuchUpload", 404, Bucket=self.bucket,
+                               Key="bound/wrong", UploadId=upload_id, PartNumber=1, Body=b"x")
+        self.assertClientError(self.s3.list_parts, "NoSuchUpload", 404, Bucket=self.bucket,
+                               Key="bound/wrong", UploadId=upload_id)
+        self.s3.abort_multipart_upload(Bucket=self.bucket, Key="bound/right",
+                                       UploadId=upload_id)
+
     def test_list_multipart_uploads(self):
         bucket = unique_bucket("mpu-list")
         self.s3.create_bucket(Bucket=bucket)
