@@ -53,6 +53,22 @@ class ObjectTest(ServerTestCase):
                 self.assertEqual(head["ContentLength"], size)
                 self.assertEqual(head["ETag"], quoted(md5_hex(data)))
 
+    def test_empty_put_then_put_on_same_connection(self):
+        # botocore sends "Expect: 100-continue" on every PutObject. If the server answers an
+        # empty-body PUT with its final status and no "100 Continue", botocore keeps that
+        # status line for the connection's next Expect request and misreads the next
+        # response (no Content-Length → it waits for the server to close: a 60 s stall).
+        # S3 sends 100 Continue whenever the client asks for it, so the sequence must work.
+        client = self.server.boto3_client(max_pool_connections=1, read_timeout=10)
+        started = time.monotonic()
+        client.put_object(Bucket=self.bucket, Key="expect/empty-marker/", Body=b"")
+        client.put_object(Bucket=self.bucket, Key="expect/after", Body=b"x" * 100)
+        client.put_object(Bucket=self.bucket, Key="expect/empty2", Body=b"")
+        client.put_object(Bucket=self.bucket, Key="expect/after2", Body=os.urandom(2 * MiB))
+        self.assertLess(time.monotonic() - started, 10)
+        self.assertEqual(self.get_bytes("expect/after")[1], b"x" * 100)
+        self.assertEqual(self.get_bytes("expect/empty-marker/")[1], b"")
+
     def test_overwrite_replaces_content_and_metadata(self):
         self.put("ow", b"first version", Metadata={"gen": "1"}, ContentType="text/plain")
         self.put("ow", b"second", Metadata={"other": "2"})
@@ -157,6 +173,48 @@ class ObjectTest(ServerTestCase):
         self.assertEqual(torn, [])
         _, body = self.get_bytes(key)
         self.assertIn(md5_hex(body), digests)
+
+    def test_concurrent_mixed_workload(self):
+        # Bounded load from 12 client threads: put, head, ranged get, get, list, delete.
+        # A short read timeout turns a stalled response into a failure, not a slow pass.
+        import random
+        errors = []
+        s3 = self.server.boto3_client(read_timeout=20)
+
+        def worker(n):
+            rnd = random.Random(n)
+            for i in range(15):
+                key = f"load/{n}/{i}"
+                data = os.urandom(rnd.choice([0, 100, 70_000, 1_100_000]))
+                try:
+                    s3.put_object(Bucket=self.bucket, Key=key, Body=data)
+                    head = s3.head_object(Bucket=self.bucket, Key=key)
+                    if head["ContentLength"] != len(data):
+                        errors.append((key, "head size", head["ContentLength"]))
+                    if data:
+                        a = rnd.randrange(len(data))
+                        part = s3.get_object(Bucket=self.bucket, Key=key,
+                                                  Range=f"bytes={a}-")["Body"].read()
+                        if part != data[a:]:
+                            errors.append((key, "range", a))
+                    body = s3.get_object(Bucket=self.bucket, Key=key)["Body"].read()
+                    if body != data:
+                        errors.append((key, "body", len(body)))
+                    listed = s3.list_objects_v2(Bucket=self.bucket, Prefix=f"load/{n}/")
+                    if key not in [o["Key"] for o in listed.get("Contents", [])]:
+                        errors.append((key, "not listed"))
+                    if i % 2:
+                        s3.delete_object(Bucket=self.bucket, Key=key)
+                except Exception as e:  # collected so one failure shows them all
+                    errors.append((key, repr(e)))
+
+        with ThreadPoolExecutor(12) as pool:
+            list(pool.map(worker, range(12)))
+        self.assertEqual(errors, [])
+        listed = [o["Key"] for p in self.s3.get_paginator("list_objects_v2").paginate(
+            Bucket=self.bucket, Prefix="load/") for o in p.get("Contents", [])]
+        self.assertEqual(sorted(listed),
+                         sorted(f"load/{n}/{i}" for n in range(12) for i in range(0, 15, 2)))
 
     # ----- Content-MD5 and checksums -------------------------------------------------------
     def test_content_md5(self):
