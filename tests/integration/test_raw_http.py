@@ -451,6 +451,20 @@ class RawHttpTest(ServerTestCase):
         self.assertTrue(buf.startswith(b"HTTP/1.1 200"), buf)
         self.assertEqual(self.raw.request("GET", path).body, body)
 
+    def test_expect_100_continue_empty_body(self):
+        # Even with Content-Length: 0 the server must answer "100 Continue" before the final
+        # 2xx when asked to (botocore sends Expect on every PutObject and mis-parses the next
+        # response on that connection otherwise; see test_boto3_objects).
+        path = f"/{self.bucket}/expect-empty"
+        signed = sigv4.sign_request(self.raw.creds, "PUT", path,
+                                    headers={"Host": self.server.host, "Content-Length": "0",
+                                             "Expect": "100-continue"},
+                                    payload_hash=sigv4.EMPTY_SHA256)
+        head = f"PUT {path} HTTP/1.1\r\n" + "".join(
+            f"{k}: {v}\r\n" for k, v in signed.headers.items()) + "\r\n"
+        out = raw_exchange(self.server.port, head.encode())
+        self.assertTrue(out.startswith(b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 "), out)
+
     def test_missing_content_length(self):
         path = f"/{self.bucket}/nolength"
         signed = sigv4.sign_request(self.raw.creds, "PUT", path,
