@@ -10,8 +10,8 @@ from pathlib import Path
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "testing"))
 
-from server_harness import (ServerTestCase, file_md5, main, make_tree,  # noqa: E402
-                            md5_hex, run_tool, tree_digest, unique_bucket,
+from server_harness import (ServerTestCase, aws_cli_path, file_md5, main,  # noqa: E402
+                            make_tree, md5_hex, run_tool, tree_digest, unique_bucket,
                             write_random_file)
 
 MiB = 1024 * 1024
@@ -93,7 +93,7 @@ class AwsCliTest(ServerTestCase):
         cfg = self.path("aws-config-presign")
         cfg.write_text("[default]\ns3 =\n    signature_version = s3v4\n")
         env = dict(self.server.aws_env(), AWS_CONFIG_FILE=str(cfg))
-        res = run_tool(["aws", "--endpoint-url", self.server.endpoint, "s3", "presign",
+        res = run_tool([aws_cli_path(), "--endpoint-url", self.server.endpoint, "s3", "presign",
                         f"s3://{self.bucket}/presign/p.txt", "--expires-in", "120"], env, 60,
                        True)
         self.assertIn("X-Amz-Signature=", res.stdout)

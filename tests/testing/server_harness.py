@@ -50,6 +50,13 @@ def binary_path() -> Path:
     return path
 
 
+def aws_cli_path() -> str:
+    """The aws cli installed with the interpreter running the tests (the pyenv one carries
+    it), so the suite does not depend on PATH order; falls back to PATH."""
+    beside = Path(sys.executable).parent / "aws"
+    return str(beside) if beside.exists() else (shutil.which("aws") or "aws")
+
+
 def random_access_key() -> str:
     alphabet = string.ascii_uppercase + string.digits
     return "SBIT" + "".join(secrets.choice(alphabet) for _ in range(16))
@@ -353,7 +360,7 @@ class StrongboxServer:
             secret_key=None, input: bytes = None,
             trailer: bool = False) -> subprocess.CompletedProcess:
         """Runs `aws --endpoint-url ENDPOINT ARGS...` and returns the completed process."""
-        cmd = ["aws", "--endpoint-url", self.endpoint] + [str(a) for a in args]
+        cmd = [aws_cli_path(), "--endpoint-url", self.endpoint] + [str(a) for a in args]
         return run_tool(cmd, self.aws_env(access_key, secret_key, trailer), timeout, check,
                         input)
 
