@@ -6,7 +6,7 @@
 
 namespace sb::gateway {
 
-void AccessLog::Record(const RequestContext& ctx) {
+absl::Status AccessLog::Record(const RequestContext& ctx) {
   const auto& p = ctx.auth.principal;
   std::string status = absl::StrCat(ctx.audit.http_status);
   std::string bytes_in = absl::StrCat(ctx.audit.bytes_in);
@@ -28,6 +28,7 @@ void AccessLog::Record(const RequestContext& ctx) {
        {"bytes_out", bytes_out},
        {"etag", ctx.audit.etag},
        {"latency_ms", latency_ms}});
+  return absl::OkStatus();
 }
 
 }  // namespace sb::gateway

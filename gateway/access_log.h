@@ -10,7 +10,7 @@ namespace sb::gateway {
 
 class AccessLog final : public AuditSink {
  public:
-  void Record(const RequestContext& ctx) override;
+  absl::Status Record(const RequestContext& ctx) override;
 };
 
 }  // namespace sb::gateway

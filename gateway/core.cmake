@@ -9,22 +9,27 @@ add_library(sb_gateway
   ${CMAKE_CURRENT_SOURCE_DIR}/request_context.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/pipeline.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/access_log.cc
+  ${CMAKE_CURRENT_SOURCE_DIR}/audit_sink.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/checksum_source.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/object_service.cc
+  ${CMAKE_CURRENT_SOURCE_DIR}/object_encryption.cc
+  ${CMAKE_CURRENT_SOURCE_DIR}/internal/encrypted_writer.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/internal/md5.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/stages/parse_stage.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/stages/authenticate_stage.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/stages/authorize_stage.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/handlers/handler_util.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/handlers/range.cc
+  ${CMAKE_CURRENT_SOURCE_DIR}/handlers/sse_headers.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/handlers/bucket_handlers.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/handlers/object_handlers.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/handlers/multipart_handlers.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/handlers/list_handlers.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/handlers/admin_handlers.cc
-  ${CMAKE_CURRENT_SOURCE_DIR}/handlers/acl_handlers.cc)
+  ${CMAKE_CURRENT_SOURCE_DIR}/handlers/acl_handlers.cc
+  ${CMAKE_CURRENT_SOURCE_DIR}/handlers/audit_handlers.cc)
 add_library(sb::gateway ALIAS sb_gateway)
 target_link_libraries(sb_gateway
-  PUBLIC sb::common sb::gateway_auth sb::gateway_xml sb::metadata sb::erasure sb::policy
+  PUBLIC sb::common sb::gateway_auth sb::gateway_xml sb::metadata sb::erasure sb::policy sb::audit sb::sse
   PRIVATE Boost::json OpenSSL::Crypto Threads::Threads)
 target_include_directories(sb_gateway SYSTEM PRIVATE ${Boost_INCLUDE_DIRS})

@@ -21,6 +21,7 @@
 #include <mutex>
 #include <set>
 #include <thread>
+#include <utility>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -117,16 +118,20 @@ class SocketBodySource final : public BodySource {
 
   absl::StatusOr<size_t> Read(char* buf, size_t max) override {
     if (max == 0) return 0;
-    while (!parser_.is_done()) {
-      if (expect_continue_ && !sent_continue_) {
-        static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-        beast::error_code ec;
-        asio::write(socket_, asio::buffer(kContinue.data(), kContinue.size()), ec);
-        if (ec)
-          return MakeError(absl::StatusCode::kUnavailable, ErrorReason::kIncompleteBody,
-                           "connection lost");
-        sent_continue_ = true;
+    // Accepting the body: say so even when it is empty (Content-Length: 0). Clients such as
+    // botocore otherwise mistake the final response for an early rejection and desync the
+    // keep-alive connection (ceph/s3-tests and our test_empty_put_then_put_on_same_connection).
+    if (expect_continue_ && !sent_continue_) {
+      static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+      beast::error_code ec;
+      asio::write(socket_, asio::buffer(kContinue.data(), kContinue.size()), ec);
+      if (ec) {
+        return MakeError(absl::StatusCode::kUnavailable, ErrorReason::kIncompleteBody,
+                         "connection lost");
       }
+      sent_continue_ = true;
+    }
+    while (!parser_.is_done()) {
       parser_.get().body().data = buf;
       parser_.get().body().size = max;
       beast::error_code ec;
@@ -170,8 +175,10 @@ class SocketResponseWriter final : public ResponseWriter {
   absl::Status WriteHead(int status, const HeaderList& headers, uint64_t content_length) override {
     if (head_written_) return absl::InternalError("response head written twice");
     head_written_ = true;
-    // A body the handler did not consume means we cannot reuse the connection.
-    if (!body_.done() || draining_()) keep_alive_ = false;
+    // A body the handler did not consume means we cannot reuse the connection; neither can
+    // we after answering an Expect: 100-continue request without the 100 (the client may
+    // still send the body, or mistake this answer for the interim one).
+    if (!body_.done() || body_.continue_pending() || draining_()) keep_alive_ = false;
     std::string out;
     out.reserve(512);
     auto reason = http::obsolete_reason(static_cast<http::status>(status));
@@ -181,6 +188,10 @@ class SocketResponseWriter final : public ResponseWriter {
     absl::StrAppend(&out, "Content-Length: ", content_length, "\r\n");
     absl::StrAppend(&out, "Connection: ", keep_alive_ ? "keep-alive" : "close", "\r\n\r\n");
     remaining_ = is_head_ ? 0 : content_length;
+    if (remaining_ == 0) {
+      absl::Status gate = PassGate();
+      if (!gate.ok()) return gate;
+    }
     return Send(out);
   }
 
@@ -190,13 +201,27 @@ class SocketResponseWriter final : public ResponseWriter {
       return absl::InternalError("response body longer than its Content-Length");
     }
     remaining_ -= data.size();
-    return Send(data);
+    if (remaining_ > 0 || data.empty()) return Send(data);
+    // The last write: hold back its final byte until the gate passes.
+    absl::Status s = Send(data.substr(0, data.size() - 1));
+    if (s.ok()) s = PassGate();
+    if (s.ok()) s = Send(data.substr(data.size() - 1));
+    return s;
   }
+
+  void SetCompletionGate(std::function<absl::Status()> gate) override { gate_ = std::move(gate); }
   bool head_written() const override { return head_written_; }
   // A short body (a read failed mid-stream) leaves the connection unusable.
   bool keep_alive() const { return keep_alive_ && !failed_ && remaining_ == 0; }
 
  private:
+  absl::Status PassGate() {
+    if (!gate_) return absl::OkStatus();
+    absl::Status s = std::exchange(gate_, nullptr)();
+    if (!s.ok()) failed_ = true;  // never complete this response; the connection closes
+    return s;
+  }
+
   absl::Status Send(std::string_view data) {
     if (failed_) return absl::UnavailableError("connection lost");
     beast::error_code ec;
@@ -216,6 +241,7 @@ class SocketResponseWriter final : public ResponseWriter {
   bool head_written_ = false;
   bool failed_ = false;
   uint64_t remaining_ = 0;
+  std::function<absl::Status()> gate_;
 };
 
 void WriteSimpleError(TimedStream& socket, int status, std::string_view code) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -40,6 +41,11 @@ class ResponseWriter {
                                  uint64_t content_length) = 0;
   virtual absl::Status WriteBody(std::string_view data) = 0;
   virtual bool head_written() const = 0;
+  // Runs `gate` just before the response would become complete for the client (before its
+  // last byte, or before a body-less head). If the gate fails, the response is never
+  // completed: the connection is closed short. This is how fail-closed auditing holds a
+  // response until its audit record is durable.
+  virtual void SetCompletionGate(std::function<absl::Status()> gate) = 0;
 };
 
 }  // namespace sb::gateway

@@ -7,7 +7,10 @@
 #include "common/error_reason.h"
 #include "common/logging.h"
 #include "common/status_macros.h"
+#include "gateway/internal/encrypted_writer.h"
 #include "gateway/internal/md5.h"
+#include "policy/sse/decrypting_reader.h"
+#include "policy/sse/sse_metadata.h"
 
 namespace sb::gateway {
 namespace {
@@ -22,80 +25,58 @@ absl::Status Incomplete(uint64_t got, uint64_t want) {
 }  // namespace
 
 ObjectService::ObjectService(metadata::MetadataStore& meta, erasure::DataPlane& data,
-                             const Clock& clock)
-    : meta_(meta), data_(data), clock_(clock) {}
+                             const Clock& clock, sse::Keyring& keyring)
+    : meta_(meta), data_(data), clock_(clock), keyring_(keyring) {}
 
 absl::StatusOr<metadata::DataPart> ObjectService::WriteData(BodySource& body,
                                                             const WriteChecks& checks,
-                                                            uint32_t part_number) {
+                                                            uint32_t part_number,
+                                                            const EncryptionSpec& spec,
+                                                            const sse::EncryptionContext& context) {
   if (checks.expected_size && *checks.expected_size > checks.max_size) {
     return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kEntityTooLarge,
                      "object exceeds the maximum allowed size");
   }
-  SB_ASSIGN_OR_RETURN(auto writer, data_.NewWriter());
-  internal::Md5 md5;
+  SB_ASSIGN_OR_RETURN(auto writer,
+                      internal::EncryptedWriter::Start(data_, keyring_, spec, context));
   std::unique_ptr<char[]> buf(new char[kIoBuffer]);
   uint64_t total = 0;
   for (;;) {
-    auto n = body.Read(buf.get(), kIoBuffer);
-    if (!n.ok()) {
-      writer->Abort();
-      return n.status();
-    }
-    if (*n == 0) break;
-    total += *n;
+    SB_ASSIGN_OR_RETURN(size_t n, body.Read(buf.get(), kIoBuffer));
+    if (n == 0) break;
+    total += n;
     if (total > checks.max_size) {
-      writer->Abort();
       return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kEntityTooLarge,
                        "object exceeds the maximum allowed size");
     }
-    std::string_view chunk(buf.get(), *n);
-    md5.Update(chunk);
-    absl::Status s = writer->Write(chunk);
-    if (!s.ok()) {
-      writer->Abort();
-      return s;
-    }
+    SB_RETURN_IF_ERROR(writer->Write(std::string_view(buf.get(), n)));
   }
   if (checks.expected_size && total != *checks.expected_size) {
-    writer->Abort();
     return Incomplete(total, *checks.expected_size);
   }
-  std::string digest = md5.FinishRaw();
+  std::string digest = writer->PlaintextMd5();
   if (checks.content_md5 && *checks.content_md5 != digest) {
-    writer->Abort();
     return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kBadDigest,
                      "The Content-MD5 you specified did not match what we received.");
   }
-  SB_ASSIGN_OR_RETURN(erasure::DataRef ref, writer->Finish());
-  metadata::DataPart part;
-  part.set_part_number(part_number);
-  part.set_size(total);
-  part.set_etag(internal::HexEncode(digest));
-  part.set_data_ref(ref.Serialize());
-  return part;
+  return writer->Finish(part_number, digest);
 }
 
-absl::StatusOr<metadata::DataPart> ObjectService::CopyData(const metadata::ObjectRecord& src,
+absl::StatusOr<metadata::DataPart> ObjectService::CopyData(const CopySourceObject& src,
                                                            uint64_t offset, uint64_t length,
-                                                           uint32_t part_number) {
-  SB_ASSIGN_OR_RETURN(auto writer, data_.NewWriter());
-  internal::Md5 md5;
-  absl::Status s = ReadRange(src, offset, length, [&](std::string_view chunk) {
-    md5.Update(chunk);
-    return writer->Write(chunk);
-  });
-  if (!s.ok()) {
-    writer->Abort();
-    return s;
-  }
-  SB_ASSIGN_OR_RETURN(erasure::DataRef ref, writer->Finish());
-  metadata::DataPart part;
-  part.set_part_number(part_number);
-  part.set_size(length);
-  part.set_etag(internal::HexEncode(md5.FinishRaw()));
-  part.set_data_ref(ref.Serialize());
-  return part;
+                                                           uint32_t part_number,
+                                                           const EncryptionSpec& spec,
+                                                           const sse::EncryptionContext& context) {
+  const sse::SseCKey* src_key = src.customer_key ? &*src.customer_key : nullptr;
+  // Fail on the source's key before making a data key for the destination.
+  SB_RETURN_IF_ERROR(CheckReadable(src.bucket, src.record, src_key));
+  SB_ASSIGN_OR_RETURN(auto writer,
+                      internal::EncryptedWriter::Start(data_, keyring_, spec, context));
+  SB_RETURN_IF_ERROR(ReadRange(
+      src.bucket, src.record, offset, length,
+      [&](std::string_view chunk) { return writer->Write(chunk); }, src_key));
+  std::string digest = writer->PlaintextMd5();
+  return writer->Finish(part_number, digest);
 }
 
 absl::StatusOr<metadata::ObjectRecord> ObjectService::Commit(std::string_view bucket,
@@ -111,13 +92,33 @@ absl::StatusOr<metadata::ObjectRecord> ObjectService::Commit(std::string_view bu
   return record;
 }
 
+absl::StatusOr<EncryptionSpec> ObjectService::ResolveForBucket(std::string_view bucket,
+                                                               const EncryptionSpec& requested) {
+  SB_ASSIGN_OR_RETURN(metadata::BucketRecord record, meta_.GetBucket(bucket));
+  SB_ASSIGN_OR_RETURN(EncryptionSpec spec, ResolveEncryption(record, requested));
+  // A named KMS key is checked up front, so a bad one fails before the body is read. The
+  // default key may not exist yet: it is made on first use.
+  if (*spec.mode == sse::SseMode::kKms && spec.kms_key_id != kDefaultKmsKeyId) {
+    SB_ASSIGN_OR_RETURN(sse::KeyInfo info, keyring_.DescribeKey(spec.kms_key_id));
+    if (info.state != sse::KeyState::kEnabled) {
+      return MakeError(absl::StatusCode::kFailedPrecondition, ErrorReason::kKmsKeyDisabled,
+                       absl::StrCat("KMS key ", spec.kms_key_id, " is disabled"));
+    }
+  }
+  return spec;
+}
+
 absl::StatusOr<metadata::ObjectRecord> ObjectService::PutObject(std::string_view bucket,
                                                                 metadata::ObjectRecord tmpl,
                                                                 BodySource& body,
-                                                                const WriteChecks& checks) {
-  // Fail before reading the body when the bucket is missing.
-  SB_RETURN_IF_ERROR(meta_.GetBucket(bucket).status());
-  SB_ASSIGN_OR_RETURN(metadata::DataPart part, WriteData(body, checks, 1));
+                                                                const WriteChecks& checks,
+                                                                const EncryptionSpec& encryption) {
+  // Fails before reading the body when the bucket or the KMS key is missing.
+  SB_ASSIGN_OR_RETURN(EncryptionSpec spec, ResolveForBucket(bucket, encryption));
+  SB_ASSIGN_OR_RETURN(
+      metadata::DataPart part,
+      WriteData(body, checks, 1, spec, ObjectContext(bucket, tmpl.key(), spec.kms_context)));
+  SetEncryptionFields(spec, &tmpl);
   tmpl.set_size(part.size());
   tmpl.set_etag(part.etag());
   tmpl.clear_parts();
@@ -126,16 +127,20 @@ absl::StatusOr<metadata::ObjectRecord> ObjectService::PutObject(std::string_view
   return Commit(bucket, std::move(tmpl));
 }
 
-absl::StatusOr<metadata::ObjectRecord> ObjectService::CopyObject(const metadata::ObjectRecord& src,
+absl::StatusOr<metadata::ObjectRecord> ObjectService::CopyObject(const CopySourceObject& src,
                                                                  std::string_view bucket,
-                                                                 metadata::ObjectRecord tmpl) {
-  SB_RETURN_IF_ERROR(meta_.GetBucket(bucket).status());
-  if (src.size() > kMaxPutSize) {
+                                                                 metadata::ObjectRecord tmpl,
+                                                                 const EncryptionSpec& encryption) {
+  SB_ASSIGN_OR_RETURN(EncryptionSpec spec, ResolveForBucket(bucket, encryption));
+  if (src.record.size() > kMaxPutSize) {
     return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kInvalidRequest,
                      "The specified copy source is larger than the maximum allowable size for "
                      "a copy source: 5368709120");
   }
-  SB_ASSIGN_OR_RETURN(metadata::DataPart part, CopyData(src, 0, src.size(), 1));
+  SB_ASSIGN_OR_RETURN(metadata::DataPart part,
+                      CopyData(src, 0, src.record.size(), 1, spec,
+                               ObjectContext(bucket, tmpl.key(), spec.kms_context)));
+  SetEncryptionFields(spec, &tmpl);
   tmpl.set_size(part.size());
   // S3 keeps a multipart source's ETag only for the copied bytes: a copy is a single part.
   tmpl.set_etag(part.etag());
@@ -145,12 +150,55 @@ absl::StatusOr<metadata::ObjectRecord> ObjectService::CopyObject(const metadata:
   return Commit(bucket, std::move(tmpl));
 }
 
-absl::Status ObjectService::ReadRange(const metadata::ObjectRecord& object, uint64_t offset,
-                                      uint64_t length, const erasure::ByteSink& sink) {
+absl::Status ObjectService::CheckReadable(std::string_view bucket,
+                                          const metadata::ObjectRecord& object,
+                                          const sse::SseCKey* customer_key) {
+  SB_RETURN_IF_ERROR(CheckCustomerKey(object, customer_key));
+  if (object.parts_size() == 0 || object.parts(0).sse().empty()) return absl::OkStatus();
+  SB_ASSIGN_OR_RETURN(sse::SseMetadata meta, sse::SseMetadata::Parse(object.parts(0).sse()));
+  const sse::SseCKey* key = meta.mode == sse::SseMode::kCustomer ? customer_key : nullptr;
+  return sse::OpenObjectKey(meta, keyring_, key,
+                            ObjectContext(bucket, object.key(), KmsContextOf(object)))
+      .status();
+}
+
+absl::Status ObjectService::ReadPart(const metadata::DataPart& part,
+                                     const sse::EncryptionContext& context, uint64_t offset,
+                                     uint64_t n, const erasure::ByteSink& sink,
+                                     const sse::SseCKey* customer_key) {
+  SB_ASSIGN_OR_RETURN(erasure::DataRef ref, erasure::DataRef::Parse(part.data_ref()));
+  // Data written before encryption at rest is served as stored.
+  if (part.sse().empty()) return data_.Read(ref, offset, n, sink);
+  SB_ASSIGN_OR_RETURN(sse::SseMetadata meta, sse::SseMetadata::Parse(part.sse()));
+  if (meta.plaintext_size != part.size()) {
+    return MakeError(absl::StatusCode::kDataLoss, ErrorReason::kDataCorrupted,
+                     "part size and encryption metadata disagree");
+  }
+  const sse::SseCKey* key = meta.mode == sse::SseMode::kCustomer ? customer_key : nullptr;
+  SB_ASSIGN_OR_RETURN(sse::Key256 data_key, sse::OpenObjectKey(meta, keyring_, key, context));
+  auto fetch = [&](uint64_t off, uint64_t len, std::string* out) {
+    out->clear();
+    out->reserve(len);
+    return data_.Read(ref, off, len, [out](std::string_view chunk) {
+      out->append(chunk);
+      return absl::OkStatus();
+    });
+  };
+  return sse::DecryptRange(
+      data_key, meta.base_nonce, meta.plaintext_size, offset, n, fetch,
+      [&sink](std::string_view plain) { return sink(plain); }, meta.package_size);
+}
+
+absl::Status ObjectService::ReadRange(std::string_view bucket, const metadata::ObjectRecord& object,
+                                      uint64_t offset, uint64_t length,
+                                      const erasure::ByteSink& sink,
+                                      const sse::SseCKey* customer_key) {
   if (offset + length > object.size()) {
     return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kInvalidRange,
                      "range beyond object size");
   }
+  SB_RETURN_IF_ERROR(CheckCustomerKey(object, customer_key));
+  const sse::EncryptionContext context = ObjectContext(bucket, object.key(), KmsContextOf(object));
   uint64_t part_start = 0;
   for (const auto& part : object.parts()) {
     if (length == 0) break;
@@ -158,8 +206,7 @@ absl::Status ObjectService::ReadRange(const metadata::ObjectRecord& object, uint
     if (offset < part_end) {
       uint64_t in_part = offset - part_start;
       uint64_t n = std::min<uint64_t>(length, part.size() - in_part);
-      SB_ASSIGN_OR_RETURN(erasure::DataRef ref, erasure::DataRef::Parse(part.data_ref()));
-      SB_RETURN_IF_ERROR(data_.Read(ref, in_part, n, sink));
+      SB_RETURN_IF_ERROR(ReadPart(part, context, in_part, n, sink, customer_key));
       offset += n;
       length -= n;
     }
@@ -175,14 +222,14 @@ absl::Status ObjectService::DeleteObject(std::string_view bucket, std::string_vi
   return absl::OkStatus();
 }
 
-absl::StatusOr<metadata::DataPart> ObjectService::UploadPart(std::string_view bucket,
-                                                             std::string_view key,
-                                                             std::string_view upload_id,
-                                                             uint32_t part_number, BodySource& body,
-                                                             const WriteChecks& checks) {
-  SB_RETURN_IF_ERROR(meta_.GetUpload(bucket, key, upload_id).status());
-  SB_ASSIGN_OR_RETURN(metadata::DataPart part, WriteData(body, checks, part_number));
-  part.set_part_number(part_number);
+absl::StatusOr<metadata::DataPart> ObjectService::UploadPart(
+    std::string_view bucket, std::string_view key, std::string_view upload_id, uint32_t part_number,
+    BodySource& body, const WriteChecks& checks, const sse::SseCKey* customer_key) {
+  SB_ASSIGN_OR_RETURN(metadata::UploadRecord upload, meta_.GetUpload(bucket, key, upload_id));
+  SB_ASSIGN_OR_RETURN(EncryptionSpec spec, SpecFromRecord(upload.object_template(), customer_key));
+  SB_ASSIGN_OR_RETURN(
+      metadata::DataPart part,
+      WriteData(body, checks, part_number, spec, ObjectContext(bucket, key, spec.kms_context)));
   auto replaced = meta_.PutPart(bucket, key, upload_id, part);
   if (!replaced.ok()) {
     FreePart(part);
@@ -193,10 +240,14 @@ absl::StatusOr<metadata::DataPart> ObjectService::UploadPart(std::string_view bu
 }
 
 absl::StatusOr<metadata::DataPart> ObjectService::CopyPart(
-    const metadata::ObjectRecord& src, uint64_t offset, uint64_t length, std::string_view bucket,
-    std::string_view key, std::string_view upload_id, uint32_t part_number) {
-  SB_RETURN_IF_ERROR(meta_.GetUpload(bucket, key, upload_id).status());
-  SB_ASSIGN_OR_RETURN(metadata::DataPart part, CopyData(src, offset, length, part_number));
+    const CopySourceObject& src, uint64_t offset, uint64_t length, std::string_view bucket,
+    std::string_view key, std::string_view upload_id, uint32_t part_number,
+    const sse::SseCKey* customer_key) {
+  SB_ASSIGN_OR_RETURN(metadata::UploadRecord upload, meta_.GetUpload(bucket, key, upload_id));
+  SB_ASSIGN_OR_RETURN(EncryptionSpec spec, SpecFromRecord(upload.object_template(), customer_key));
+  SB_ASSIGN_OR_RETURN(metadata::DataPart part,
+                      CopyData(src, offset, length, part_number, spec,
+                               ObjectContext(bucket, key, spec.kms_context)));
   auto replaced = meta_.PutPart(bucket, key, upload_id, part);
   if (!replaced.ok()) {
     FreePart(part);

@@ -15,7 +15,10 @@
 #include "common/clock.h"
 #include "erasure/data_plane.h"
 #include "gateway/body_source.h"
+#include "gateway/object_encryption.h"
 #include "metadata/metadata_store.h"
+#include "policy/sse/keyring.h"
+#include "policy/sse/sse_c.h"
 
 namespace sb::gateway {
 
@@ -29,6 +32,13 @@ struct WriteChecks {
   uint64_t max_size = kMaxPutSize;
 };
 
+// The source of a copy: where it lives and, for an SSE-C source, its customer key.
+struct CopySourceObject {
+  std::string bucket;
+  metadata::ObjectRecord record;
+  std::optional<sse::SseCKey> customer_key;
+};
+
 struct CompletedPart {
   uint32_t part_number = 0;
   std::string etag;  // without quotes
@@ -36,35 +46,57 @@ struct CompletedPart {
 
 class ObjectService {
  public:
-  ObjectService(metadata::MetadataStore& meta, erasure::DataPlane& data, const Clock& clock);
+  ObjectService(metadata::MetadataStore& meta, erasure::DataPlane& data, const Clock& clock,
+                sse::Keyring& keyring);
 
-  // Streams `body` into a new object version built from `tmpl` (key and headers set).
-  // BadDigest, IncompleteBody, EntityTooLarge, NoSuchBucket.
+  // Streams `body` into a new object version built from `tmpl` (key and headers set),
+  // encrypted as `encryption` asks (unset: the bucket default). BadDigest, IncompleteBody,
+  // EntityTooLarge, NoSuchBucket; KMS errors (unknown key, kKmsKeyDisabled).
   absl::StatusOr<metadata::ObjectRecord> PutObject(std::string_view bucket,
                                                    metadata::ObjectRecord tmpl, BodySource& body,
-                                                   const WriteChecks& checks);
+                                                   const WriteChecks& checks,
+                                                   const EncryptionSpec& encryption = {});
 
-  // Copies `src`'s bytes into a new version of `tmpl.key()` in `bucket`.
-  absl::StatusOr<metadata::ObjectRecord> CopyObject(const metadata::ObjectRecord& src,
+  // Copies `src`'s bytes (decrypted, re-encrypted as `encryption` asks) into a new version
+  // of `tmpl.key()` in `bucket`. Source key errors as ReadRange.
+  absl::StatusOr<metadata::ObjectRecord> CopyObject(const CopySourceObject& src,
                                                     std::string_view bucket,
-                                                    metadata::ObjectRecord tmpl);
+                                                    metadata::ObjectRecord tmpl,
+                                                    const EncryptionSpec& encryption = {});
 
-  // Streams bytes [offset, offset+length) of `object` to `sink` across its parts.
-  absl::Status ReadRange(const metadata::ObjectRecord& object, uint64_t offset, uint64_t length,
-                         const erasure::ByteSink& sink);
+  // Streams plaintext bytes [offset, offset+length) of `object` (stored in `bucket`) to
+  // `sink` across its parts, reading only the ciphertext packages that cover the range.
+  // SSE-C objects need `customer_key` (CheckCustomerKey errors); a disabled KMS key is
+  // FailedPrecondition(kKmsKeyDisabled); tampered data is DataLoss(kDataCorrupted).
+  absl::Status ReadRange(std::string_view bucket, const metadata::ObjectRecord& object,
+                         uint64_t offset, uint64_t length, const erasure::ByteSink& sink,
+                         const sse::SseCKey* customer_key = nullptr);
+
+  // Everything ReadRange checks before the first byte: the customer key, and that the first
+  // part's data key unwraps (disabled or missing KMS key). Use before starting a response.
+  absl::Status CheckReadable(std::string_view bucket, const metadata::ObjectRecord& object,
+                             const sse::SseCKey* customer_key);
+
+  // The encryption a write to `bucket` gets for `requested`, with the bucket default and
+  // default KMS key filled in; a named KMS key must exist and be enabled. NoSuchBucket.
+  absl::StatusOr<EncryptionSpec> ResolveForBucket(std::string_view bucket,
+                                                  const EncryptionSpec& requested);
 
   // Deletes the current version (if any) and frees its data.
   absl::Status DeleteObject(std::string_view bucket, std::string_view key);
 
-  // Multipart. NoSuchUpload for unknown uploads.
+  // Multipart. NoSuchUpload for unknown uploads. Parts use the upload's encryption; SSE-C
+  // uploads need the same customer key on every part (SpecFromRecord errors).
   absl::StatusOr<metadata::DataPart> UploadPart(std::string_view bucket, std::string_view key,
                                                 std::string_view upload_id, uint32_t part_number,
-                                                BodySource& body, const WriteChecks& checks);
+                                                BodySource& body, const WriteChecks& checks,
+                                                const sse::SseCKey* customer_key = nullptr);
   // UploadPartCopy: bytes [offset, offset+length) of `src` become the part.
-  absl::StatusOr<metadata::DataPart> CopyPart(const metadata::ObjectRecord& src, uint64_t offset,
+  absl::StatusOr<metadata::DataPart> CopyPart(const CopySourceObject& src, uint64_t offset,
                                               uint64_t length, std::string_view bucket,
                                               std::string_view key, std::string_view upload_id,
-                                              uint32_t part_number);
+                                              uint32_t part_number,
+                                              const sse::SseCKey* customer_key = nullptr);
   // InvalidPart, InvalidPartOrder, EntityTooSmall, NoSuchUpload.
   absl::StatusOr<metadata::ObjectRecord> CompleteUpload(std::string_view bucket,
                                                         std::string_view key,
@@ -75,13 +107,22 @@ class ObjectService {
 
   metadata::MetadataStore& meta() { return meta_; }
   const Clock& clock() const { return clock_; }
+  sse::Keyring& keyring() { return keyring_; }
 
  private:
-  // Writes a body to the data plane, returning a DataPart (etag = hex md5).
+  // Writes a body to the data plane encrypted under `spec` with `context`, returning a
+  // DataPart (etag = hex md5 of the plaintext; of the ciphertext for SSE-C).
   absl::StatusOr<metadata::DataPart> WriteData(BodySource& body, const WriteChecks& checks,
-                                               uint32_t part_number);
-  absl::StatusOr<metadata::DataPart> CopyData(const metadata::ObjectRecord& src, uint64_t offset,
-                                              uint64_t length, uint32_t part_number);
+                                               uint32_t part_number, const EncryptionSpec& spec,
+                                               const sse::EncryptionContext& context);
+  absl::StatusOr<metadata::DataPart> CopyData(const CopySourceObject& src, uint64_t offset,
+                                              uint64_t length, uint32_t part_number,
+                                              const EncryptionSpec& spec,
+                                              const sse::EncryptionContext& context);
+  // Plaintext [offset, offset+n) of one part.
+  absl::Status ReadPart(const metadata::DataPart& part, const sse::EncryptionContext& context,
+                        uint64_t offset, uint64_t n, const erasure::ByteSink& sink,
+                        const sse::SseCKey* customer_key);
   absl::StatusOr<metadata::ObjectRecord> Commit(std::string_view bucket,
                                                 metadata::ObjectRecord record);
   // Best effort: a failure leaves orphan shards for the sweeper, never a dangling record.
@@ -91,6 +132,7 @@ class ObjectService {
   metadata::MetadataStore& meta_;
   erasure::DataPlane& data_;
   const Clock& clock_;
+  sse::Keyring& keyring_;
 };
 
 }  // namespace sb::gateway

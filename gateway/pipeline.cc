@@ -15,13 +15,27 @@ void Pipeline::Handle(const HttpRequestHead& head, BodySource& body, ResponseWri
   RequestContext ctx(head, body, out, absl::Now());
   ctx.req.http = &head;
   ctx.req.request_id = NewRequestId();
+  bool audited = false;
+  auto audit = [this, &ctx, &audited]() -> absl::Status {
+    if (audited || audit_ == nullptr) return absl::OkStatus();
+    audited = true;
+    absl::Status s = audit_->Record(ctx);
+    if (!s.ok()) {
+      Log(LogLevel::kError, "audit record not durable; response withheld",
+          {{"request_id", ctx.req.request_id}, {"error", s.ToString()}});
+    }
+    return s;
+  };
+  out.SetCompletionGate(audit);
   absl::Status status;
   for (auto& stage : stages_) {
     status = stage->Run(ctx);
     if (!status.ok()) break;
   }
   if (!status.ok()) RenderError(ctx, status);
-  if (audit_ != nullptr) audit_->Record(ctx);
+  // Finally slot: a request whose response never completed (connection lost, stream
+  // failed) is still recorded.
+  audit().IgnoreError();
 }
 
 void Pipeline::RenderError(RequestContext& ctx, const absl::Status& status) {

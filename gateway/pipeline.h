@@ -22,11 +22,13 @@ class Stage {
   virtual std::string_view name() const = 0;
 };
 
-// Receives every finished request (the "finally" slot). Must not fail the request.
+// Receives every request exactly once, just before its response completes (or at the end
+// if no response could be sent). An error means the record is not durable: in fail-closed
+// mode the response is then never completed.
 class AuditSink {
  public:
   virtual ~AuditSink() = default;
-  virtual void Record(const RequestContext& ctx) = 0;
+  virtual absl::Status Record(const RequestContext& ctx) = 0;
 };
 
 class Pipeline final : public HttpHandler {

@@ -53,9 +53,11 @@ bool HasUnsupported(const RouteInput& in) {
 Operation RouteInternal(const RouteInput& in) {
   if (in.raw_path == "/_strongbox/health/live") return Operation::kHealthLive;
   if (in.raw_path == "/_strongbox/health/ready") return Operation::kHealthReady;
-  if (in.raw_path == "/_strongbox/admin/v1/info" && in.method == "GET") {
-    return Operation::kAdminInfo;
-  }
+  if (in.method != "GET") return Operation::kUnknown;
+  if (in.raw_path == "/_strongbox/admin/v1/info") return Operation::kAdminInfo;
+  if (in.raw_path == "/_strongbox/admin/v1/audit/pubkey") return Operation::kAdminAuditPubkey;
+  if (in.raw_path == "/_strongbox/admin/v1/audit/verify") return Operation::kAdminAuditVerify;
+  if (in.raw_path == "/_strongbox/admin/v1/audit/query") return Operation::kAdminAuditQuery;
   return Operation::kUnknown;
 }
 
@@ -135,6 +137,12 @@ std::string_view OperationName(Operation op) {
       return "HealthReady";
     case Operation::kAdminInfo:
       return "AdminInfo";
+    case Operation::kAdminAuditPubkey:
+      return "AdminAuditPubkey";
+    case Operation::kAdminAuditVerify:
+      return "AdminAuditVerify";
+    case Operation::kAdminAuditQuery:
+      return "AdminAuditQuery";
     case Operation::kCreateBucket:
       return "CreateBucket";
     case Operation::kHeadBucket:

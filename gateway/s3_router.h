@@ -16,6 +16,9 @@ enum class Operation {
   kHealthLive,
   kHealthReady,
   kAdminInfo,
+  kAdminAuditPubkey,
+  kAdminAuditVerify,
+  kAdminAuditQuery,
   // Bucket operations.
   kCreateBucket,
   kHeadBucket,

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -71,6 +72,12 @@ class MetadataStore {
   // multipart upload exists in it.
   virtual absl::Status DeleteBucket(std::string_view name) = 0;
   virtual absl::StatusOr<std::vector<BucketRecord>> ListBuckets() = 0;
+  // Read-modify-write of a bucket's configuration, atomic with respect to every other
+  // bucket mutation: `update` edits the current record and the result is committed.
+  // NotFound(kNoSuchBucket); an error from `update` is returned and nothing is written;
+  // InvalidArgument if `update` changed the name. Returns the committed record.
+  virtual absl::StatusOr<BucketRecord> UpdateBucket(
+      std::string_view name, const std::function<absl::Status(BucketRecord&)>& update) = 0;
 
   // Makes `object` the current version of its key. Returns the record it replaced (so the
   // caller can free its data) or nullopt. NotFound(kNoSuchBucket); InvalidArgument for an

@@ -211,6 +211,28 @@ absl::Status RocksDbMetadataStore::DeleteBucket(std::string_view name) {
   return Commit(&batch);
 }
 
+absl::StatusOr<BucketRecord> RocksDbMetadataStore::UpdateBucket(
+    std::string_view name, const std::function<absl::Status(BucketRecord&)>& update) {
+  // Exclusive like CreateBucket/DeleteBucket, so two updates never lose each other's change
+  // and an update never resurrects a bucket deleted in between.
+  absl::MutexLock lock(&BucketStripe(name));
+  BucketRecord record;
+  SB_ASSIGN_OR_RETURN(bool found,
+                      ReadRecord(rocksdb::ReadOptions(), buckets_cf_, BucketKey(name), &record));
+  if (!found) return NoSuchBucket(name);
+  SB_RETURN_IF_ERROR(update(record));
+  if (record.name() != name) {
+    return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kInvalidArgument,
+                     "UpdateBucket may not rename a bucket");
+  }
+  std::string value;
+  SB_RETURN_IF_ERROR(SerializeRecord(record, &value));
+  rocksdb::WriteBatch batch;
+  SB_RETURN_IF_ERROR(FromRocksDb(batch.Put(buckets_cf_, BucketKey(name), value), "batch"));
+  SB_RETURN_IF_ERROR(Commit(&batch));
+  return record;
+}
+
 absl::StatusOr<std::vector<BucketRecord>> RocksDbMetadataStore::ListBuckets() {
   std::vector<BucketRecord> buckets;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), buckets_cf_));

@@ -50,6 +50,8 @@ class RocksDbMetadataStore final : public MetadataStore {
   absl::StatusOr<BucketRecord> GetBucket(std::string_view name) override;
   absl::Status DeleteBucket(std::string_view name) override;
   absl::StatusOr<std::vector<BucketRecord>> ListBuckets() override;
+  absl::StatusOr<BucketRecord> UpdateBucket(
+      std::string_view name, const std::function<absl::Status(BucketRecord&)>& update) override;
 
   absl::StatusOr<std::optional<ObjectRecord>> PutObject(std::string_view bucket,
                                                         const ObjectRecord& object) override;

@@ -117,6 +117,14 @@ absl::StatusOr<Config> LoadConfig(int argc, char** argv, bool* exit_now) {
   app.add_option("--parity", parity, "parity shards per erasure set (default by drive count)");
   app.add_option("--region", region, "region reported to clients (default us-east-1)");
   app.add_option("--config", config_file, "optional JSON config file");
+  std::string kms_key_file;
+  app.add_option("--kms-key-file", kms_key_file,
+                 "KMS root key file (base64 of 32 bytes, mode 0600; default $STRONGBOX_KMS_KEY, "
+                 "else META/kms-root.key generated on first start - quick start only)");
+  std::string audit_mode;
+  app.add_option("--audit-mode", audit_mode,
+                 "fail-closed (default: a response completes only once its audit record is "
+                 "durable) or best-effort");
   app.set_version_flag("--version", "strongbox 0.1.0");
   try {
     app.parse(argc, argv);
@@ -151,9 +159,21 @@ absl::StatusOr<Config> LoadConfig(int argc, char** argv, bool* exit_now) {
     }
   }
 
+  if (audit_mode.empty()) {
+    if (const char* e = Env("STRONGBOX_AUDIT_MODE")) audit_mode = e;
+  }
+  if (audit_mode == "best-effort") {
+    config.audit_best_effort = true;
+  } else if (!audit_mode.empty() && audit_mode != "fail-closed") {
+    return absl::InvalidArgumentError("--audit-mode must be fail-closed or best-effort");
+  }
   if (!address.empty()) {
     auto s = ParseAddress(address, &config);
     if (!s.ok()) return s;
+  }
+  config.kms_key_file = kms_key_file;
+  if (config.kms_key_file.empty()) {
+    if (const char* e = Env("STRONGBOX_KMS_KEY_FILE")) config.kms_key_file = e;
   }
   if (!data.empty()) config.data_dir = data;
   if (!region.empty()) config.region = region;

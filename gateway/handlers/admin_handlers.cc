@@ -86,6 +86,10 @@ absl::Status Dispatch(RequestContext& ctx, Services& s) {
     case Operation::kHealthLive:
     case Operation::kHealthReady:
       return HandleAdminOperation(ctx, s);
+    case Operation::kAdminAuditPubkey:
+    case Operation::kAdminAuditVerify:
+    case Operation::kAdminAuditQuery:
+      return HandleAuditOperation(ctx, s);
     case Operation::kNotImplemented:
       return MakeError(absl::StatusCode::kUnimplemented, ErrorReason::kNotImplemented,
                        "not implemented");

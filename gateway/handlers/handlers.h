@@ -31,6 +31,9 @@ struct Services {
   const Clock& clock;
   std::string region = "us-east-1";
   ServerInfo info;
+  // The tamper-evident audit log's directory and signing public key (admin API).
+  std::string audit_dir;
+  std::string audit_public_key_pem;
 };
 
 absl::Status Dispatch(RequestContext& ctx, Services& services);
@@ -42,5 +45,6 @@ absl::Status HandleMultipartOperation(RequestContext& ctx, Services& s);
 absl::Status HandleListOperation(RequestContext& ctx, Services& s);
 absl::Status HandleAdminOperation(RequestContext& ctx, Services& s);
 absl::Status HandleAclOperation(RequestContext& ctx, Services& s);
+absl::Status HandleAuditOperation(RequestContext& ctx, Services& s);
 
 }  // namespace sb::gateway

@@ -9,6 +9,7 @@
 #include "gateway/handlers/handler_util.h"
 #include "gateway/handlers/handlers.h"
 #include "gateway/handlers/range.h"
+#include "gateway/handlers/sse_headers.h"
 #include "gateway/xml/multipart_xml.h"
 #include "gateway/xml/object_xml.h"
 #include "gateway/xml/request_xml.h"
@@ -39,6 +40,10 @@ absl::Status CreateUpload(RequestContext& ctx, Services& s) {
   SB_RETURN_IF_ERROR(s.meta.GetBucket(ctx.req.bucket).status());
   SB_RETURN_IF_ERROR(CheckAclHeaders(ctx));
   SB_ASSIGN_OR_RETURN(metadata::ObjectRecord tmpl, ObjectTemplateFromRequest(ctx));
+  SB_ASSIGN_OR_RETURN(EncryptionSpec requested, EncryptionFromRequest(ctx));
+  SB_ASSIGN_OR_RETURN(EncryptionSpec encryption,
+                      s.objects.ResolveForBucket(ctx.req.bucket, requested));
+  SetEncryptionFields(encryption, &tmpl);
   metadata::UploadRecord upload;
   upload.set_bucket(ctx.req.bucket);
   upload.set_key(ctx.req.key);
@@ -47,18 +52,27 @@ absl::Status CreateUpload(RequestContext& ctx, Services& s) {
   upload.set_owner(ctx.auth.principal.user);
   *upload.mutable_object_template() = std::move(tmpl);
   SB_RETURN_IF_ERROR(s.meta.CreateUpload(upload));
+  HeaderList headers;
+  AppendEncryptionHeaders(upload.object_template(), headers, true);
   return ctx.Respond(
-      200, {}, xml::InitiateMultipartUploadXml(ctx.req.bucket, ctx.req.key, upload.upload_id()));
+      200, std::move(headers),
+      xml::InitiateMultipartUploadXml(ctx.req.bucket, ctx.req.key, upload.upload_id()));
 }
 
 absl::Status UploadPart(RequestContext& ctx, Services& s) {
   SB_ASSIGN_OR_RETURN(uint32_t number, PartNumber(ctx));
   SB_ASSIGN_OR_RETURN(WriteChecks checks, WriteChecksFromRequest(ctx));
+  SB_ASSIGN_OR_RETURN(std::optional<sse::SseCKey> customer_key, CustomerKeyFromRequest(ctx, false));
+  SB_ASSIGN_OR_RETURN(metadata::UploadRecord upload,
+                      s.meta.GetUpload(ctx.req.bucket, ctx.req.key, UploadId(ctx)));
   SB_ASSIGN_OR_RETURN(
       metadata::DataPart part,
-      s.objects.UploadPart(ctx.req.bucket, ctx.req.key, UploadId(ctx), number, ctx.body(), checks));
+      s.objects.UploadPart(ctx.req.bucket, ctx.req.key, UploadId(ctx), number, ctx.body(), checks,
+                           customer_key ? &*customer_key : nullptr));
   ctx.audit.etag = part.etag();
-  return ctx.Respond(200, {{"ETag", Quoted(part.etag())}}, "");
+  HeaderList headers{{"ETag", Quoted(part.etag())}};
+  AppendEncryptionHeaders(upload.object_template(), headers, false);
+  return ctx.Respond(200, std::move(headers), "");
 }
 
 absl::Status UploadPartCopy(RequestContext& ctx, Services& s) {
@@ -69,10 +83,18 @@ absl::Status UploadPartCopy(RequestContext& ctx, Services& s) {
   if (const auto* r = ctx.http.Header("x-amz-copy-source-range")) {
     SB_ASSIGN_OR_RETURN(range, ParseCopySourceRange(*r, source.size()));
   }
-  SB_ASSIGN_OR_RETURN(metadata::DataPart part,
-                      s.objects.CopyPart(source, range.offset, range.length, ctx.req.bucket,
-                                         ctx.req.key, UploadId(ctx), number));
-  return ctx.Respond(200, {},
+  SB_ASSIGN_OR_RETURN(std::optional<sse::SseCKey> source_key, CustomerKeyFromRequest(ctx, true));
+  SB_ASSIGN_OR_RETURN(std::optional<sse::SseCKey> customer_key, CustomerKeyFromRequest(ctx, false));
+  SB_ASSIGN_OR_RETURN(metadata::UploadRecord upload,
+                      s.meta.GetUpload(ctx.req.bucket, ctx.req.key, UploadId(ctx)));
+  CopySourceObject from{src.bucket, std::move(source), std::move(source_key)};
+  SB_ASSIGN_OR_RETURN(
+      metadata::DataPart part,
+      s.objects.CopyPart(from, range.offset, range.length, ctx.req.bucket, ctx.req.key,
+                         UploadId(ctx), number, customer_key ? &*customer_key : nullptr));
+  HeaderList headers;
+  AppendEncryptionHeaders(upload.object_template(), headers, false);
+  return ctx.Respond(200, std::move(headers),
                      xml::CopyPartResultXml(absl::ToUnixNanos(s.clock.Now()), part.etag()));
 }
 
@@ -89,8 +111,11 @@ absl::Status CompleteUpload(RequestContext& ctx, Services& s) {
   if (const auto* host = ctx.http.Header("host")) {
     location = absl::StrCat(ctx.http.tls ? "https://" : "http://", *host, ctx.req.raw_path);
   }
+  HeaderList headers;
+  AppendEncryptionHeaders(rec, headers, false);
   return ctx.Respond(
-      200, {}, xml::CompleteMultipartUploadXml(location, ctx.req.bucket, ctx.req.key, rec.etag()));
+      200, std::move(headers),
+      xml::CompleteMultipartUploadXml(location, ctx.req.bucket, ctx.req.key, rec.etag()));
 }
 
 absl::Status AbortUpload(RequestContext& ctx, Services& s) {

@@ -8,6 +8,7 @@
 #include "gateway/handlers/handler_util.h"
 #include "gateway/handlers/handlers.h"
 #include "gateway/handlers/range.h"
+#include "gateway/handlers/sse_headers.h"
 #include "gateway/xml/object_xml.h"
 
 namespace sb::gateway {
@@ -28,10 +29,14 @@ absl::Status PutObject(RequestContext& ctx, Services& s) {
   SB_RETURN_IF_ERROR(CheckAclHeaders(ctx));
   SB_ASSIGN_OR_RETURN(metadata::ObjectRecord tmpl, ObjectTemplateFromRequest(ctx));
   SB_ASSIGN_OR_RETURN(WriteChecks checks, WriteChecksFromRequest(ctx));
-  SB_ASSIGN_OR_RETURN(metadata::ObjectRecord rec,
-                      s.objects.PutObject(ctx.req.bucket, std::move(tmpl), ctx.body(), checks));
+  SB_ASSIGN_OR_RETURN(EncryptionSpec encryption, EncryptionFromRequest(ctx));
+  SB_ASSIGN_OR_RETURN(
+      metadata::ObjectRecord rec,
+      s.objects.PutObject(ctx.req.bucket, std::move(tmpl), ctx.body(), checks, encryption));
   ctx.audit.etag = rec.etag();
-  return ctx.Respond(200, {{"ETag", Quoted(rec.etag())}}, "");
+  HeaderList headers{{"ETag", Quoted(rec.etag())}};
+  AppendEncryptionHeaders(rec, headers, true);
+  return ctx.Respond(200, std::move(headers), "");
 }
 
 // Applies response-* query overrides (S3 "GetObject" request parameters).
@@ -69,6 +74,12 @@ absl::Status CheckVersionId(const RequestContext& ctx) {
 absl::Status GetOrHeadObject(RequestContext& ctx, Services& s, bool send_body) {
   SB_RETURN_IF_ERROR(CheckVersionId(ctx));
   SB_ASSIGN_OR_RETURN(metadata::ObjectRecord obj, s.meta.GetObject(ctx.req.bucket, ctx.req.key));
+  SB_ASSIGN_OR_RETURN(std::optional<sse::SseCKey> customer_key, CustomerKeyFromRequest(ctx, false));
+  const sse::SseCKey* key = customer_key ? &*customer_key : nullptr;
+  // Key problems are reported before anything else (and before a GET's status line): an
+  // SSE-C object needs its key even for HEAD; a GET also needs the KMS key to be usable.
+  SB_RETURN_IF_ERROR(send_body ? s.objects.CheckReadable(ctx.req.bucket, obj, key)
+                               : CheckCustomerKey(obj, key));
   absl::Status cond = CheckConditions(ctx, obj, "");
   if (GetReason(cond) == ErrorReason::kNotModified) {
     // RFC 9110 15.4.5: a 304 carries the validators the 200 would have.
@@ -81,6 +92,7 @@ absl::Status GetOrHeadObject(RequestContext& ctx, Services& s, bool send_body) {
   SB_RETURN_IF_ERROR(cond);
   HeaderList headers;
   AppendObjectHeaders(obj, headers);
+  AppendEncryptionHeaders(obj, headers, false);
   ApplyResponseOverrides(ctx, headers);
   uint64_t offset = 0;
   uint64_t length = obj.size();
@@ -120,8 +132,9 @@ absl::Status GetOrHeadObject(RequestContext& ctx, Services& s, bool send_body) {
   ctx.audit.etag = obj.etag();
   SB_RETURN_IF_ERROR(ctx.StartResponse(status, std::move(headers), length));
   if (!send_body || length == 0) return absl::OkStatus();
-  return s.objects.ReadRange(obj, offset, length,
-                             [&ctx](std::string_view chunk) { return ctx.SendBody(chunk); });
+  return s.objects.ReadRange(
+      ctx.req.bucket, obj, offset, length,
+      [&ctx](std::string_view chunk) { return ctx.SendBody(chunk); }, key);
 }
 
 absl::Status DeleteObject(RequestContext& ctx, Services& s) {
@@ -178,6 +191,8 @@ absl::Status CopyObject(RequestContext& ctx, Services& s) {
   SB_RETURN_IF_ERROR(CheckAclHeaders(ctx));
   SB_ASSIGN_OR_RETURN(CopySource src, ParseCopySource(ctx));
   SB_ASSIGN_OR_RETURN(metadata::ObjectRecord source, LoadCopySource(ctx, s, src));
+  SB_ASSIGN_OR_RETURN(std::optional<sse::SseCKey> source_key, CustomerKeyFromRequest(ctx, true));
+  SB_ASSIGN_OR_RETURN(EncryptionSpec encryption, EncryptionFromRequest(ctx));
   const std::string* directive = ctx.http.Header("x-amz-metadata-directive");
   bool replace = directive != nullptr && *directive == "REPLACE";
   if (directive != nullptr && *directive != "REPLACE" && *directive != "COPY") {
@@ -195,16 +210,20 @@ absl::Status CopyObject(RequestContext& ctx, Services& s) {
     if (const auto* sc = ctx.http.Header("x-amz-storage-class")) tmpl.set_storage_class(*sc);
   }
   if (src.bucket == ctx.req.bucket && src.key == ctx.req.key && !replace &&
-      ctx.http.Header("x-amz-storage-class") == nullptr) {
+      ctx.http.Header("x-amz-storage-class") == nullptr && !HasEncryptionHeaders(ctx)) {
     return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kInvalidRequest,
                      "This copy request is illegal because it is trying to copy an object to "
                      "itself without changing the object's metadata, storage class, website "
                      "redirect location or encryption attributes.");
   }
+  CopySourceObject from{src.bucket, std::move(source), std::move(source_key)};
   SB_ASSIGN_OR_RETURN(metadata::ObjectRecord rec,
-                      s.objects.CopyObject(source, ctx.req.bucket, std::move(tmpl)));
+                      s.objects.CopyObject(from, ctx.req.bucket, std::move(tmpl), encryption));
   ctx.audit.etag = rec.etag();
-  return ctx.Respond(200, {}, xml::CopyObjectResultXml(rec.last_modified_unix_nanos(), rec.etag()));
+  HeaderList headers;
+  AppendEncryptionHeaders(rec, headers, true);
+  return ctx.Respond(200, std::move(headers),
+                     xml::CopyObjectResultXml(rec.last_modified_unix_nanos(), rec.etag()));
 }
 
 }  // namespace

@@ -51,6 +51,10 @@ std::string_view ActionFor(Operation op) {
       return "s3:ListMultipartUploadParts";
     case Operation::kAdminInfo:
       return "admin:ServerInfo";
+    case Operation::kAdminAuditPubkey:
+    case Operation::kAdminAuditVerify:
+    case Operation::kAdminAuditQuery:
+      return "admin:AuditRead";
     case Operation::kNotImplemented:
       return "s3:Unsupported";
     case Operation::kHealthLive:

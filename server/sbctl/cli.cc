@@ -4,6 +4,7 @@
 
 #include "common/absl_compat.h"
 #include "server/sbctl/alias_cmd.h"
+#include "server/sbctl/audit_cmd.h"
 #include "server/sbctl/info_cmd.h"
 #include "server/sbctl/response_status.h"
 
@@ -37,6 +38,7 @@ int RunSbctl(const std::vector<std::string>& args, Environment env, std::ostream
   // New command groups register here, one file each.
   AddAliasCommands(app, ctx);
   AddInfoCommand(app, ctx);
+  AddAuditCommands(app, ctx);
 
   std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 parses from the back
   try {

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -68,13 +69,21 @@ class RecordingWriter final : public ResponseWriter {
     status = code;
     headers = head;
     content_length = length;
-    return absl::OkStatus();
+    return length == 0 ? RunGate() : absl::OkStatus();
   }
   absl::Status WriteBody(std::string_view data) override {
     body.append(data);
-    return absl::OkStatus();
+    return body.size() == content_length ? RunGate() : absl::OkStatus();
   }
   bool head_written() const override { return heads > 0; }
+  void SetCompletionGate(std::function<absl::Status()> g) override { gate = std::move(g); }
+  absl::Status RunGate() {
+    if (!gate) return absl::OkStatus();
+    ++gate_runs;
+    return std::exchange(gate, nullptr)();
+  }
+  std::function<absl::Status()> gate;
+  int gate_runs = 0;
 
   const std::string* Header(std::string_view name) const {
     for (const auto& [k, v] : headers) {

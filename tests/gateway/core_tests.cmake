@@ -11,6 +11,7 @@ sb_unit_test(NAME gateway_core_test
     ${CMAKE_CURRENT_SOURCE_DIR}/handler_util_test.cc
     ${CMAKE_CURRENT_SOURCE_DIR}/checksum_source_test.cc
     ${CMAKE_CURRENT_SOURCE_DIR}/object_service_test.cc
+    ${CMAKE_CURRENT_SOURCE_DIR}/object_encryption_test.cc
     ${CMAKE_CURRENT_SOURCE_DIR}/pipeline_test.cc
     ${CMAKE_CURRENT_SOURCE_DIR}/request_context_test.cc
     ${CMAKE_CURRENT_SOURCE_DIR}/http_server_test.cc

@@ -97,13 +97,21 @@ TEST_F(HandlerUtilTest, ChecksFromContentLength) {
   EXPECT_EQ(c->max_size, kMaxPutSize);
 }
 
-TEST_F(HandlerUtilTest, ContentLengthIsRequiredUnlessChunked) {
+TEST_F(HandlerUtilTest, BodyLengthMustBeKnownUpFront) {
   EXPECT_THAT(WriteChecksFromRequest(Ctx({})), HasReason(ErrorReason::kMissingContentLength));
-  auto& ctx = Ctx({{"transfer-encoding", "chunked"}});
+  // S3 refuses plain HTTP chunked uploads with 411 MissingContentLength.
+  auto& chunked = Ctx({{"transfer-encoding", "chunked"}});
   head_.chunked = true;
-  auto c = WriteChecksFromRequest(ctx);
+  EXPECT_THAT(WriteChecksFromRequest(chunked), HasReason(ErrorReason::kMissingContentLength));
+  // aws-chunked bodies declare their decoded length instead.
+  auto& streaming = Ctx({{"transfer-encoding", "chunked"}});
+  head_.chunked = true;
+  streaming.auth.sigv4.payload_mode = PayloadMode::kStreamingUnsignedTrailer;
+  streaming.auth.sigv4.decoded_content_length = 42;
+  auto c = WriteChecksFromRequest(streaming);
   ASSERT_THAT(c, IsOk());
-  EXPECT_FALSE(c->expected_size.has_value());  // unknown until the body ends
+  ASSERT_TRUE(c->expected_size.has_value());
+  EXPECT_EQ(*c->expected_size, 42u);
 }
 
 TEST_F(HandlerUtilTest, StreamingUploadsUseTheDecodedLength) {

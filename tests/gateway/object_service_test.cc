@@ -16,6 +16,8 @@
 #include "erasure/data_plane.h"
 #include "gtest/gtest.h"
 #include "metadata/metadata_store.h"
+#include "policy/sse/keyring.h"
+#include "policy/sse/keyring_store.h"
 #include "tests/gateway/core_test_util.h"
 
 namespace sb::gateway {
@@ -67,7 +69,12 @@ class ObjectServiceTest : public ::testing::Test {
     auto data = erasure::DataPlane::Open(options);
     ASSERT_THAT(data, IsOk());
     data_ = std::move(data).value();
-    service_ = std::make_unique<ObjectService>(*meta_, *data_, clock_);
+    auto root = sse::Key256::Random();
+    ASSERT_THAT(root, IsOk());
+    auto keyring = sse::Keyring::Open(*root, std::make_unique<sse::MemoryKeyringStore>());
+    ASSERT_THAT(keyring, IsOk());
+    keyring_ = std::move(keyring).value();
+    service_ = std::make_unique<ObjectService>(*meta_, *data_, clock_, *keyring_);
     metadata::BucketRecord bucket;
     bucket.set_name("b");
     bucket.set_owner("alice");
@@ -112,7 +119,7 @@ class ObjectServiceTest : public ::testing::Test {
   absl::StatusOr<std::string> Read(const metadata::ObjectRecord& o, uint64_t offset,
                                    uint64_t length) {
     std::string out;
-    absl::Status st = service_->ReadRange(o, offset, length, [&](std::string_view chunk) {
+    absl::Status st = service_->ReadRange("b", o, offset, length, [&](std::string_view chunk) {
       out.append(chunk);
       return absl::OkStatus();
     });
@@ -146,6 +153,7 @@ class ObjectServiceTest : public ::testing::Test {
   FakeClock clock_{absl::FromCivil(absl::CivilSecond(2024, 1, 2, 3, 4, 5), absl::UTCTimeZone())};
   std::unique_ptr<metadata::MetadataStore> meta_;
   std::unique_ptr<erasure::DataPlane> data_;
+  std::unique_ptr<sse::Keyring> keyring_;
   std::unique_ptr<ObjectService> service_;
   int uploads_ = 0;
 };
@@ -184,7 +192,7 @@ TEST_F(ObjectServiceTest, EmptyObject) {
   ASSERT_THAT(rec, IsOk());
   EXPECT_EQ(rec->size(), 0u);
   EXPECT_EQ(rec->etag(), "d41d8cd98f00b204e9800998ecf8427e");
-  EXPECT_TRUE(DataFiles().empty());  // size-0 objects use no shard files
+  EXPECT_TRUE(DataFiles().empty());  // size-0 objects use no shard files, even encrypted
   auto got = Read(*rec, 0, 0);
   ASSERT_THAT(got, IsOk());
   EXPECT_EQ(*got, "");
@@ -464,7 +472,7 @@ TEST_F(ObjectServiceTest, CopyObjectMakesAnIndependentCopy) {
   tmpl.set_key("dst");
   tmpl.set_content_type("text/copied");
   clock_.Advance(absl::Seconds(5));
-  auto copy = service_->CopyObject(*src, "b2", tmpl);
+  auto copy = service_->CopyObject({"b", *src, std::nullopt}, "b2", tmpl);
   ASSERT_THAT(copy, IsOk());
   EXPECT_EQ(copy->etag(), Md5Hex(data));
   EXPECT_EQ(copy->size(), data.size());
@@ -475,11 +483,17 @@ TEST_F(ObjectServiceTest, CopyObjectMakesAnIndependentCopy) {
   ASSERT_THAT(service_->DeleteObject("b", "src"), IsOk());
   auto stored = meta_->GetObject("b2", "dst");
   ASSERT_THAT(stored, IsOk());
-  auto got = Read(*stored, 0, stored->size());
-  ASSERT_THAT(got, IsOk());
-  EXPECT_TRUE(*got == data);
+  std::string got;
+  ASSERT_THAT(service_->ReadRange("b2", *stored, 0, stored->size(),
+                                  [&](std::string_view chunk) {
+                                    got.append(chunk);
+                                    return absl::OkStatus();
+                                  }),
+              IsOk());
+  EXPECT_TRUE(got == data);
   EXPECT_EQ(DataFiles().size(), 4u);
-  EXPECT_THAT(service_->CopyObject(*stored, "nope", tmpl), HasReason(ErrorReason::kNoSuchBucket));
+  EXPECT_THAT(service_->CopyObject({"b2", *stored, std::nullopt}, "nope", tmpl),
+              HasReason(ErrorReason::kNoSuchBucket));
 }
 
 TEST_F(ObjectServiceTest, CopyOfAMultipartObjectIsASinglePart) {
@@ -493,7 +507,7 @@ TEST_F(ObjectServiceTest, CopyOfAMultipartObjectIsASinglePart) {
   ASSERT_THAT(mp, IsOk());
   metadata::ObjectRecord tmpl;
   tmpl.set_key("copy");
-  auto copy = service_->CopyObject(*mp, "b", tmpl);
+  auto copy = service_->CopyObject({"b", *mp, std::nullopt}, "b", tmpl);
   ASSERT_THAT(copy, IsOk());
   EXPECT_FALSE(copy->multipart());
   EXPECT_EQ(copy->parts_size(), 1);
@@ -505,7 +519,7 @@ TEST_F(ObjectServiceTest, CopyPartTakesARangeOfTheSource) {
   auto src = Put("src", data);
   ASSERT_THAT(src, IsOk());
   const std::string upload = NewUpload("dst");
-  auto part = service_->CopyPart(*src, 1000, 5 * kMiB, "b", "dst", upload, 1);
+  auto part = service_->CopyPart({"b", *src, std::nullopt}, 1000, 5 * kMiB, "b", "dst", upload, 1);
   ASSERT_THAT(part, IsOk());
   EXPECT_EQ(part->size(), 5 * kMiB);
   EXPECT_EQ(part->etag(), Md5Hex(data.substr(1000, 5 * kMiB)));
@@ -516,7 +530,7 @@ TEST_F(ObjectServiceTest, CopyPartTakesARangeOfTheSource) {
   auto got = Read(*rec, 0, rec->size());
   ASSERT_THAT(got, IsOk());
   EXPECT_TRUE(*got == data.substr(1000, 5 * kMiB) + "tail");
-  EXPECT_THAT(service_->CopyPart(*src, 0, 1, "b", "dst", "nope", 1),
+  EXPECT_THAT(service_->CopyPart({"b", *src, std::nullopt}, 0, 1, "b", "dst", "nope", 1),
               HasReason(ErrorReason::kNoSuchUpload));
 }
 

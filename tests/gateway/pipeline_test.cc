@@ -64,9 +64,10 @@ struct AuditEntry {
 
 class RecordingAudit final : public AuditSink {
  public:
-  void Record(const RequestContext& ctx) override {
+  absl::Status Record(const RequestContext& ctx) override {
     entries.push_back({ctx.req.request_id, std::string(OperationName(ctx.req.op)), ctx.audit,
                        ctx.response_started()});
+    return absl::OkStatus();
   }
   std::vector<AuditEntry> entries;
 };

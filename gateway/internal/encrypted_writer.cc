@@ -1,0 +1,83 @@
+#include "gateway/internal/encrypted_writer.h"
+
+#include <utility>
+
+#include "common/status_macros.h"
+
+namespace sb::gateway::internal {
+
+absl::StatusOr<std::unique_ptr<EncryptedWriter>> EncryptedWriter::Start(
+    erasure::DataPlane& data, sse::Keyring& keyring, const EncryptionSpec& spec,
+    const sse::EncryptionContext& context) {
+  SB_ASSIGN_OR_RETURN(sse::ObjectKey key, NewObjectKey(keyring, spec, context));
+  SB_ASSIGN_OR_RETURN(sse::EncryptingStream stream,
+                      sse::EncryptingStream::Create(key.data_key, key.metadata.base_nonce,
+                                                    key.metadata.package_size));
+  SB_ASSIGN_OR_RETURN(std::unique_ptr<erasure::ObjectWriter> writer, data.NewWriter());
+  const bool customer = key.metadata.mode == sse::SseMode::kCustomer;
+  return std::unique_ptr<EncryptedWriter>(
+      new EncryptedWriter(std::move(writer), std::move(key), std::move(stream), customer));
+}
+
+EncryptedWriter::EncryptedWriter(std::unique_ptr<erasure::ObjectWriter> writer, sse::ObjectKey key,
+                                 sse::EncryptingStream stream, bool customer)
+    : writer_(std::move(writer)),
+      key_(std::move(key)),
+      stream_(std::move(stream)),
+      customer_(customer) {}
+
+EncryptedWriter::~EncryptedWriter() {
+  if (!done_) writer_->Abort();
+}
+
+absl::Status EncryptedWriter::WriteCiphertext() {
+  if (ciphertext_.empty()) return absl::OkStatus();
+  cipher_md5_.Update(ciphertext_);
+  absl::Status s = writer_->Write(ciphertext_);
+  ciphertext_.clear();
+  return s;
+}
+
+absl::Status EncryptedWriter::Write(std::string_view plaintext) {
+  plain_md5_.Update(plaintext);
+  absl::Status s = stream_.Update(plaintext, &ciphertext_);
+  if (s.ok()) s = WriteCiphertext();
+  if (!s.ok()) Abort();
+  return s;
+}
+
+std::string EncryptedWriter::PlaintextMd5() { return plain_md5_.FinishRaw(); }
+
+absl::StatusOr<metadata::DataPart> EncryptedWriter::Finish(uint32_t part_number,
+                                                           std::string_view plaintext_md5) {
+  absl::Status s = stream_.Finish(&ciphertext_);
+  // The lone tag of an empty object protects nothing a reader would ever fetch.
+  if (s.ok() && stream_.plaintext_size() == 0) ciphertext_.clear();
+  if (s.ok()) s = WriteCiphertext();
+  if (!s.ok()) {
+    Abort();
+    return s;
+  }
+  auto ref = writer_->Finish();
+  if (!ref.ok()) {
+    Abort();
+    return ref.status();
+  }
+  done_ = true;
+  key_.metadata.plaintext_size = stream_.plaintext_size();
+  metadata::DataPart part;
+  part.set_part_number(part_number);
+  part.set_size(stream_.plaintext_size());
+  part.set_etag(HexEncode(customer_ ? cipher_md5_.FinishRaw() : std::string(plaintext_md5)));
+  part.set_data_ref(ref->Serialize());
+  part.set_sse(key_.metadata.Serialize());
+  return part;
+}
+
+void EncryptedWriter::Abort() {
+  if (done_) return;
+  done_ = true;
+  writer_->Abort();
+}
+
+}  // namespace sb::gateway::internal
