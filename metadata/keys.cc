@@ -109,4 +109,16 @@ std::optional<uint32_t> DecodePartSuffix(std::string_view suffix) {
   return value;
 }
 
+std::string IamKindPrefix(std::string_view kind) {
+  std::string out;
+  AppendComponent(&out, kind);
+  return out;
+}
+
+std::string IamKey(std::string_view kind, std::string_view name) {
+  std::string out = IamKindPrefix(kind);
+  out.append(name);
+  return out;
+}
+
 }  // namespace sb::metadata

@@ -22,6 +22,7 @@ inline constexpr std::string_view kBucketsCf = "buckets";  // bucket name -> Buc
 inline constexpr std::string_view kObjectsCf = "objects";  // C(bucket) key -> ObjectRecord
 inline constexpr std::string_view kUploadsCf = "uploads";  // C(bucket) C(key) id -> UploadRecord
 inline constexpr std::string_view kPartsCf = "parts";  // C(bucket) C(key) C(id) BE32 -> DataPart
+inline constexpr std::string_view kIamCf = "iam";      // C(kind) name -> opaque IAM bytes
 
 // Key in the default CF holding the on-disk format version (kFormatVersion, decimal).
 inline constexpr std::string_view kFormatVersionKey = "strongbox.metadata.format_version";
@@ -63,5 +64,9 @@ std::string PartKey(std::string_view bucket, std::string_view key, std::string_v
                     uint32_t part_number);
 // Decodes the part number from a parts-CF key with its PartPrefix already removed.
 std::optional<uint32_t> DecodePartSuffix(std::string_view suffix);
+
+// iam CF: C(kind) followed by the raw record name.
+std::string IamKindPrefix(std::string_view kind);
+std::string IamKey(std::string_view kind, std::string_view name);
 
 }  // namespace sb::metadata

@@ -1,5 +1,6 @@
-// MetadataStore: buckets, objects and multipart uploads in RocksDB. Every mutation is one
-// atomic write batch committed with sync=true (the commit point of an S3 write).
+// MetadataStore: buckets, objects and multipart uploads in RocksDB, plus opaque IAM records.
+// Every mutation is one atomic write batch committed with sync=true (the commit point of an
+// S3 write).
 // Thread-safe. Never returns data that was not committed.
 #pragma once
 
@@ -9,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -48,6 +50,13 @@ struct ListUploadsResult {
   bool is_truncated = false;
   std::string next_key_marker;
   std::string next_upload_id_marker;
+};
+
+// One write of WriteIamRecords: puts `value` under (kind, name), or deletes it if nullopt.
+struct IamRecordWrite {
+  std::string kind;
+  std::string name;
+  std::optional<std::string> value;
 };
 
 struct ListPartsResult {
@@ -126,6 +135,22 @@ class MetadataStore {
   virtual absl::StatusOr<std::vector<DataPart>> AbortUpload(std::string_view bucket,
                                                             std::string_view key,
                                                             std::string_view upload_id) = 0;
+
+  // IAM records: opaque bytes under (kind, name), e.g. ("user", "alice"). The store does not
+  // interpret them; the IAM layer owns their format and serializes its own mutations.
+  // InvalidArgument for an empty kind or name (every IAM method below).
+  virtual absl::Status PutIamRecord(std::string_view kind, std::string_view name,
+                                    std::string_view value) = 0;
+  // NotFound (no reason attached) if absent.
+  virtual absl::StatusOr<std::string> GetIamRecord(std::string_view kind,
+                                                   std::string_view name) = 0;
+  // Deleting an absent record is not an error.
+  virtual absl::Status DeleteIamRecord(std::string_view kind, std::string_view name) = 0;
+  // Every record of `kind` as (name, value), sorted by name (byte order).
+  virtual absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ListIamRecords(
+      std::string_view kind) = 0;
+  // Applies all `writes` in one atomic batch (all or nothing), in order.
+  virtual absl::Status WriteIamRecords(const std::vector<IamRecordWrite>& writes) = 0;
 };
 
 }  // namespace sb::metadata

@@ -33,7 +33,7 @@ absl::StatusOr<std::vector<std::string>> ColumnFamiliesToOpen(const rocksdb::DBO
     SB_RETURN_IF_ERROR(FromRocksDb(rocksdb::DB::ListColumnFamilies(options, path, &names),
                                    "list column families"));
   }
-  for (std::string_view ours : {kBucketsCf, kObjectsCf, kUploadsCf, kPartsCf}) {
+  for (std::string_view ours : {kBucketsCf, kObjectsCf, kUploadsCf, kPartsCf, kIamCf}) {
     if (std::find(names.begin(), names.end(), ours) == names.end()) names.emplace_back(ours);
   }
   return names;
@@ -102,6 +102,7 @@ RocksDbMetadataStore::RocksDbMetadataStore(rocksdb::DB* db,
     if (name == kObjectsCf) objects_cf_ = handle;
     if (name == kUploadsCf) uploads_cf_ = handle;
     if (name == kPartsCf) parts_cf_ = handle;
+    if (name == kIamCf) iam_cf_ = handle;
   }
 }
 

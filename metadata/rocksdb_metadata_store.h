@@ -78,6 +78,14 @@ class RocksDbMetadataStore final : public MetadataStore {
   absl::StatusOr<std::vector<DataPart>> AbortUpload(std::string_view bucket, std::string_view key,
                                                     std::string_view upload_id) override;
 
+  absl::Status PutIamRecord(std::string_view kind, std::string_view name,
+                            std::string_view value) override;
+  absl::StatusOr<std::string> GetIamRecord(std::string_view kind, std::string_view name) override;
+  absl::Status DeleteIamRecord(std::string_view kind, std::string_view name) override;
+  absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ListIamRecords(
+      std::string_view kind) override;
+  absl::Status WriteIamRecords(const std::vector<IamRecordWrite>& writes) override;
+
   // Iterator positioning calls (Seek + Next) made by all listings so far. Lets tests check
   // that a listing skips a common prefix with a seek instead of walking its keys.
   uint64_t IteratorStepsForTest() const { return iterator_steps_.load(); }
@@ -117,6 +125,7 @@ class RocksDbMetadataStore final : public MetadataStore {
   rocksdb::ColumnFamilyHandle* objects_cf_ = nullptr;
   rocksdb::ColumnFamilyHandle* uploads_cf_ = nullptr;
   rocksdb::ColumnFamilyHandle* parts_cf_ = nullptr;
+  rocksdb::ColumnFamilyHandle* iam_cf_ = nullptr;
   std::array<absl::Mutex, kBucketStripes> bucket_stripes_;
   std::array<absl::Mutex, kKeyStripes> key_stripes_;
   std::atomic<uint64_t> iterator_steps_{0};

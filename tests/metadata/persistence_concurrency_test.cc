@@ -67,7 +67,7 @@ TEST_F(PersistenceTest, KeepsUnknownColumnFamiliesAndRejectsNewerFormat) {
   {
     // A newer server added a CF: we must still open (RocksDB needs every CF named).
     std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
-    for (std::string_view name : {"default", "buckets", "objects", "uploads", "parts"}) {
+    for (std::string_view name : {"default", "buckets", "objects", "uploads", "parts", "iam"}) {
       cfs.emplace_back(std::string(name), rocksdb::ColumnFamilyOptions());
     }
     std::vector<rocksdb::ColumnFamilyHandle*> handles;
@@ -85,7 +85,7 @@ TEST_F(PersistenceTest, KeepsUnknownColumnFamiliesAndRejectsNewerFormat) {
   {
     std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
     for (std::string_view name :
-         {"default", "buckets", "objects", "uploads", "parts", "versions"}) {
+         {"default", "buckets", "objects", "uploads", "parts", "iam", "versions"}) {
       cfs.emplace_back(std::string(name), rocksdb::ColumnFamilyOptions());
     }
     std::vector<rocksdb::ColumnFamilyHandle*> handles;
