@@ -187,13 +187,14 @@ TEST(MultipartXmlTest, ListMultipartUploadsUrlEncoded) {
   result.uploads.push_back(Upload("a+b", "u/1"));
   result.common_prefixes.push_back("c d/");
   const std::string xml = ListMultipartUploadsXml(request, result);
-  EXPECT_NE(xml.find("<KeyMarker>k+m</KeyMarker><UploadIdMarker></UploadIdMarker>"
+  EXPECT_NE(xml.find("<KeyMarker>k%20m</KeyMarker><UploadIdMarker></UploadIdMarker>"
                      "<NextKeyMarker></NextKeyMarker><NextUploadIdMarker></NextUploadIdMarker>"
                      "<MaxUploads>1000</MaxUploads><EncodingType>url</EncodingType>"),
             std::string::npos)
       << xml;
   EXPECT_NE(xml.find("<Key>a%2Bb</Key><UploadId>u/1</UploadId>"), std::string::npos);
-  EXPECT_NE(xml.find("<CommonPrefixes><Prefix>c+d/</Prefix></CommonPrefixes>"), std::string::npos);
+  EXPECT_NE(xml.find("<CommonPrefixes><Prefix>c%20d/</Prefix></CommonPrefixes>"),
+            std::string::npos);
 }
 
 TEST(ObjectXmlTest, CopyResults) {
