@@ -249,6 +249,27 @@ class LifecycleTest(TimedTestCase):
         self.assertEqual(keys, ["big"] if head_resp.status == 200 else [])
         srv.stop()
 
+    def test_sigterm_with_stalled_upload_has_a_deadline(self):
+        # A client that stops sending mid-body must not keep the server from exiting: the
+        # drain has a deadline (the server's is 30 s), and the partial object never appears.
+        srv = self.new_server().start()
+        raw = RawClient(srv)
+        self.assertEqual(raw.request("PUT", "/stall").status, 200)
+        signed = sigv4.sign_request(raw.creds, "PUT", "/stall/obj",
+                                    headers={"Host": srv.host, "Content-Length": str(4 * MiB)},
+                                    payload_hash=sigv4.UNSIGNED_PAYLOAD)
+        head = "PUT /stall/obj HTTP/1.1\r\n" + "".join(
+            f"{k}: {v}\r\n" for k, v in signed.headers.items()) + "\r\n"
+        with socket.create_connection(("127.0.0.1", srv.port), timeout=60) as sock:
+            sock.sendall(head.encode() + os.urandom(MiB))
+            time.sleep(0.5)  # the request is now in flight, waiting for the rest
+            started = time.monotonic()
+            self.assertEqual(srv.stop(timeout=45), 0)
+            self.assertLess(time.monotonic() - started, 45)
+        srv.start()
+        self.assertEqual(RawClient(srv).request("HEAD", "/stall/obj").status, 404)
+        srv.stop()
+
     def test_sigkill_keeps_acknowledged_objects(self):
         # A crash (SIGKILL) must not lose acknowledged writes nor expose a half-written one,
         # and the server must start again on the same data directory.
