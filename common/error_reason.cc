@@ -80,6 +80,12 @@ std::string_view ReasonName(ErrorReason reason) {
     SB_REASON_CASE(AuthorizationQueryParametersError)
     SB_REASON_CASE(AccessControlListNotSupported)
     SB_REASON_CASE(KmsKeyDisabled)
+    SB_REASON_CASE(MalformedPolicy)
+    SB_REASON_CASE(NoSuchBucketPolicy)
+    SB_REASON_CASE(NoSuchEntity)
+    SB_REASON_CASE(EntityAlreadyExists)
+    SB_REASON_CASE(DeleteConflict)
+    SB_REASON_CASE(LimitExceeded)
 #undef SB_REASON_CASE
   }
   return "Unknown";

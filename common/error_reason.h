@@ -56,6 +56,12 @@ enum class ErrorReason {
   kAuthorizationQueryParametersError,
   kAccessControlListNotSupported,
   kKmsKeyDisabled,
+  kMalformedPolicy,
+  kNoSuchBucketPolicy,
+  kNoSuchEntity,
+  kEntityAlreadyExists,
+  kDeleteConflict,
+  kLimitExceeded,
 };
 
 // Returns `status` with `reason` attached (no-op for OK).

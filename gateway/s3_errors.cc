@@ -127,6 +127,19 @@ Entry ReasonEntry(ErrorReason reason) {
       return {400, "KMS.DisabledException", "The KMS key used for this object is disabled."};
     case ErrorReason::kAccessControlListNotSupported:
       return {400, "AccessControlListNotSupported", "The bucket does not allow ACLs"};
+    case ErrorReason::kMalformedPolicy:
+      return {400, "MalformedPolicy", "Policies must be valid JSON and the first byte must be '{'"};
+    case ErrorReason::kNoSuchBucketPolicy:
+      return {404, "NoSuchBucketPolicy", "The bucket policy does not exist"};
+    // IAM entity errors (admin API), named as AWS IAM names them.
+    case ErrorReason::kNoSuchEntity:
+      return {404, "NoSuchEntity", "The requested entity does not exist."};
+    case ErrorReason::kEntityAlreadyExists:
+      return {409, "EntityAlreadyExists", "The entity already exists."};
+    case ErrorReason::kDeleteConflict:
+      return {409, "DeleteConflict", "The entity is still in use."};
+    case ErrorReason::kLimitExceeded:
+      return {409, "LimitExceeded", "A limit on the number of entities was exceeded."};
     case ErrorReason::kNone:
       break;
   }

@@ -1,11 +1,122 @@
 #include "policy/authorizer.h"
 
+#include <memory>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+
 namespace sb::policy {
 
-Decision Authorizer::Authorize(const Principal& principal, std::string_view /*action*/,
-                               std::string_view /*resource*/) const {
-  if (!principal.anonymous && principal.is_root) return {true, "root"};
-  return {false, "implicit-deny"};
+struct Authorizer::Inputs {
+  eval::EvalRequest request;
+  std::vector<iam::NamedPolicy> identity;  // keeps the parsed policies alive
+  std::vector<const eval::Policy*> identity_ptrs;
+  std::shared_ptr<const eval::Policy> bucket_policy;
+};
+
+namespace {
+
+std::string StatementRef(const eval::Decision& d) {
+  return d.sid.empty() ? absl::StrCat(d.statement_index) : d.sid;
+}
+
+Decision FromEval(const eval::Decision& d, const std::vector<iam::NamedPolicy>& identity,
+                  std::string_view bucket) {
+  Decision out;
+  out.allowed = d.allowed;
+  if (d.kind == eval::DecisionKind::kImplicitDeny) {
+    out.decided_by = "implicit-deny";
+    return out;
+  }
+  switch (d.source) {
+    case eval::PolicySource::kRoot:
+      out.decided_by = "root";
+      return out;
+    case eval::PolicySource::kIdentity:
+      if (d.policy_index >= 0 && static_cast<size_t>(d.policy_index) < identity.size()) {
+        out.policy_id = identity[d.policy_index].name;
+      }
+      break;
+    case eval::PolicySource::kBucket:
+      out.policy_id = absl::StrCat("bucket-policy:", std::string(bucket));
+      break;
+    case eval::PolicySource::kSession:
+    case eval::PolicySource::kNone:
+      out.policy_id = std::string(eval::PolicySourceName(d.source));
+      break;
+  }
+  out.statement_id = d.sid;
+  out.decided_by = absl::StrCat(d.source == eval::PolicySource::kIdentity ? "policy:" : "",
+                                out.policy_id, "#", StatementRef(d));
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<Authorizer::Inputs> Authorizer::Gather(const AuthzRequest& request) const {
+  const Principal& p = *request.principal;
+  Inputs in;
+  eval::EvalRequest& r = in.request;
+  r.action = std::string(request.action);
+  r.resource = std::string(request.resource);
+  r.context = request.context;
+  if (!p.anonymous) {
+    r.account = iam::kAccountId;
+    if (p.is_root) {
+      r.is_root = true;
+      r.principal_arn = iam::RootArn();
+    } else {
+      r.principal_arn = iam::UserArn(p.user);
+      r.user = p.user;
+      r.user_id = p.user_id;
+      if (iam_ != nullptr) {
+        // A user deleted since it authenticated simply has no policies.
+        absl::StatusOr<std::vector<iam::NamedPolicy>> policies = iam_->PoliciesForUser(p.user);
+        if (policies.ok()) in.identity = *std::move(policies);
+      }
+    }
+  }
+  for (const iam::NamedPolicy& named : in.identity) in.identity_ptrs.push_back(named.policy.get());
+  eval::AddGlobalContextKeys(r, clock_ != nullptr ? clock_->Now() : absl::Now());
+  if (bucket_policies_ != nullptr && !request.bucket.empty()) {
+    SB_ASSIGN_OR_RETURN(in.bucket_policy, bucket_policies_->Get(request.bucket));
+  }
+  return in;
+}
+
+absl::StatusOr<Decision> Authorizer::Authorize(const AuthzRequest& request) const {
+  const Principal& p = *request.principal;
+  if (request.action.starts_with("admin:")) {
+    if (!p.anonymous && p.is_root) return Decision{true, "root", "", ""};
+    return Decision{false, "admin-requires-root", "", ""};
+  }
+  SB_ASSIGN_OR_RETURN(Inputs in, Gather(request));
+  eval::Decision d =
+      eval::Evaluate(in.request, in.identity_ptrs, in.bucket_policy.get(), /*session=*/{});
+  return FromEval(d, in.identity, request.bucket);
+}
+
+Decision Authorizer::Authorize(const Principal& principal, std::string_view action,
+                               std::string_view resource) const {
+  AuthzRequest request;
+  request.principal = &principal;
+  request.action = action;
+  request.resource = resource;
+  absl::StatusOr<Decision> decision = Authorize(request);
+  if (!decision.ok()) return Decision{false, "error", "", ""};
+  return *std::move(decision);
+}
+
+absl::StatusOr<Simulation> Authorizer::Simulate(const AuthzRequest& request) const {
+  SB_ASSIGN_OR_RETURN(Inputs in, Gather(request));
+  Simulation out;
+  out.explanation =
+      eval::Explain(in.request, in.identity_ptrs, in.bucket_policy.get(), /*session=*/{});
+  SB_ASSIGN_OR_RETURN(out.decision, Authorize(request));
+  for (const iam::NamedPolicy& named : in.identity) out.identity_policies.push_back(named.name);
+  out.has_bucket_policy = in.bucket_policy != nullptr;
+  return out;
 }
 
 }  // namespace sb::policy

@@ -1,12 +1,14 @@
-// Identities and credentials. Today the store holds the root credential only; users,
-// groups, service accounts and STS sessions (issue 10) plug in behind Lookup().
-// Thread-safe: immutable after construction.
+// Identities and credentials: the root credential plus the IAM users' access keys (from the
+// IamStore, when one is given). STS sessions and service accounts plug in behind Lookup()
+// later. Thread-safe: the root credential is immutable and the IamStore is thread-safe.
 #pragma once
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/statusor.h"
+#include "policy/iam/iam_store.h"
 
 namespace sb::policy {
 
@@ -15,6 +17,8 @@ struct Credential {
   std::string secret_key;
   std::string user;  // display name / user id
   bool is_root = false;
+  std::string user_id;              // IAM unique id (aws:userid); empty for root
+  std::vector<std::string> groups;  // IAM groups of the user
 };
 
 // Who sent a request, as established by authentication.
@@ -25,19 +29,28 @@ struct Principal {
   std::string user;
   std::string source_ip;
   bool tls = false;
+  std::string user_id;
+  std::vector<std::string> groups;
 };
 
 class IdentityStore {
  public:
-  explicit IdentityStore(Credential root);
+  // `iam` may be null (root only); it must outlive the store.
+  explicit IdentityStore(Credential root, iam::IamStore* iam = nullptr);
 
-  // Returns the credential for `access_key`; PermissionDenied(kInvalidAccessKeyId) if none.
+  // Returns the credential for `access_key`: the root's, or an active key of an enabled IAM
+  // user. PermissionDenied(kInvalidAccessKeyId) otherwise.
   absl::StatusOr<Credential> Lookup(std::string_view access_key) const;
+
+  // Records that `access_key` just authenticated a request (the coarse last-used time of IAM
+  // keys; see IamStore::NoteAccessKeyUsed). Never fails; no-op for root and unknown keys.
+  void NoteUsed(std::string_view access_key) const;
 
   const Credential& root() const { return root_; }
 
  private:
   Credential root_;
+  iam::IamStore* iam_;
 };
 
 }  // namespace sb::policy

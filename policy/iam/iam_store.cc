@@ -1,0 +1,281 @@
+// IamStore: opening, the commit path, users, access keys and the request-path lookups.
+// Groups and managed policies are in iam_store_groups.cc.
+#include "policy/iam/iam_store.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "common/error_reason.h"
+#include "common/status_macros.h"
+#include "policy/iam/internal/iam_util.h"
+
+namespace sb::policy::iam {
+namespace {
+
+using internal::IamState;
+using internal::KeyEntry;
+using internal::UserEntry;
+
+constexpr size_t kMaxUserName = 64;
+// A last-used time is rewritten at most this often per key.
+constexpr absl::Duration kLastUsedResolution = absl::Minutes(1);
+
+UserInfo ToUserInfo(std::string_view name, const UserEntry& u) {
+  return UserInfo{std::string(name),
+                  u.user_id,
+                  u.enabled,
+                  u.created,
+                  {u.policies.begin(), u.policies.end()},
+                  {u.groups.begin(), u.groups.end()}};
+}
+
+AccessKeyInfo ToKeyInfo(std::string_view id, const KeyEntry& k) {
+  return AccessKeyInfo{std::string(id), k.user, k.status, k.created, k.last_used};
+}
+
+absl::Status InvalidAccessKeyId() {
+  return MakeError(absl::StatusCode::kPermissionDenied, ErrorReason::kInvalidAccessKeyId,
+                   "The AWS Access Key Id you provided does not exist in our records.");
+}
+
+metadata::IamRecordWrite PutUser(std::string_view name, const UserEntry& u) {
+  return {internal::kUserKind, std::string(name), internal::EncodeUser(u)};
+}
+
+metadata::IamRecordWrite PutKey(std::string_view id, const KeyEntry& k) {
+  return {internal::kAccessKeyKind, std::string(id), internal::EncodeKey(k)};
+}
+
+// Loads and decodes every record of one kind into `out`.
+template <typename Entry, typename Decode>
+absl::Status LoadKind(metadata::MetadataStore& meta, const char* kind, Decode decode,
+                      std::map<std::string, Entry, std::less<>>& out) {
+  SB_ASSIGN_OR_RETURN(auto records, meta.ListIamRecords(kind));
+  for (auto& [name, bytes] : records) {
+    SB_ASSIGN_OR_RETURN(Entry entry, decode(name, bytes));
+    out.emplace(name, std::move(entry));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<IamStore>> IamStore::Open(metadata::MetadataStore& meta,
+                                                         const sse::Key256& root_key,
+                                                         const Clock& clock) {
+  SB_ASSIGN_OR_RETURN(internal::SecretBox box, internal::SecretBox::Create(root_key));
+  IamState state;
+  SB_RETURN_IF_ERROR(LoadKind(meta, internal::kUserKind, internal::DecodeUser, state.users));
+  SB_RETURN_IF_ERROR(LoadKind(meta, internal::kGroupKind, internal::DecodeGroup, state.groups));
+  SB_RETURN_IF_ERROR(LoadKind(meta, internal::kPolicyKind, internal::DecodePolicy, state.policies));
+  SB_RETURN_IF_ERROR(LoadKind(meta, internal::kAccessKeyKind, internal::DecodeKey, state.keys));
+  for (auto& [name, policy] : state.policies) {
+    auto parsed = internal::ParseManagedPolicy(policy.document);
+    if (!parsed.ok()) {
+      return MakeError(absl::StatusCode::kDataLoss, ErrorReason::kDataCorrupted,
+                       absl::StrCat("stored IAM policy ", name,
+                                    " no longer parses: ", parsed.status().message()));
+    }
+    policy.parsed = *std::move(parsed);
+  }
+  for (auto& [id, key] : state.keys) {
+    SB_ASSIGN_OR_RETURN(key.secret, box.Open(id, key.sealed_secret));
+  }
+  return std::unique_ptr<IamStore>(new IamStore(meta, std::move(box), clock, std::move(state)));
+}
+
+IamStore::IamStore(metadata::MetadataStore& meta, internal::SecretBox box, const Clock& clock,
+                   IamState state)
+    : meta_(meta), box_(std::move(box)), clock_(clock), state_(std::move(state)) {}
+
+absl::Status IamStore::Commit(std::vector<metadata::IamRecordWrite> writes,
+                              const std::function<void(IamState&)>& apply) {
+  SB_RETURN_IF_ERROR(meta_.WriteIamRecords(writes));
+  absl::MutexLock lock(&mu_);
+  apply(state_);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<UserInfo> IamStore::CreateUser(std::string_view name) {
+  SB_RETURN_IF_ERROR(internal::ValidateName("user", name, kMaxUserName));
+  if (internal::EqualsIgnoringCase(name, "root")) {
+    return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kInvalidArgument,
+                     "the user name root is reserved for the root credential");
+  }
+  absl::MutexLock write_lock(&write_mu_);
+  {
+    absl::ReaderMutexLock lock(&mu_);
+    if (internal::ContainsIgnoringCase(state_.users, name)) {
+      return internal::AlreadyExists("user", name);
+    }
+  }
+  UserEntry user;
+  SB_ASSIGN_OR_RETURN(user.user_id, internal::NewUniqueId("AIDA"));
+  user.created = clock_.Now();
+  SB_RETURN_IF_ERROR(Commit({PutUser(name, user)},
+                            [&](IamState& s) { s.users.emplace(std::string(name), user); }));
+  return ToUserInfo(name, user);
+}
+
+absl::Status IamStore::DeleteUser(std::string_view name) {
+  absl::MutexLock write_lock(&write_mu_);
+  std::vector<metadata::IamRecordWrite> writes;
+  std::vector<std::string> key_ids;
+  {
+    absl::ReaderMutexLock lock(&mu_);
+    if (state_.users.find(name) == state_.users.end()) return internal::NoSuchEntity("user", name);
+    for (const auto& [id, key] : state_.keys) {
+      if (key.user == name) key_ids.push_back(id);
+    }
+  }
+  writes.push_back({internal::kUserKind, std::string(name), std::nullopt});
+  for (const auto& id : key_ids) writes.push_back({internal::kAccessKeyKind, id, std::nullopt});
+  return Commit(std::move(writes), [&](IamState& s) {
+    s.users.erase(s.users.find(name));
+    for (const auto& id : key_ids) s.keys.erase(id);
+  });
+}
+
+absl::Status IamStore::SetUserEnabled(std::string_view name, bool enabled) {
+  absl::MutexLock write_lock(&write_mu_);
+  UserEntry user;
+  {
+    absl::ReaderMutexLock lock(&mu_);
+    auto it = state_.users.find(name);
+    if (it == state_.users.end()) return internal::NoSuchEntity("user", name);
+    user = it->second;
+  }
+  if (user.enabled == enabled) return absl::OkStatus();
+  user.enabled = enabled;
+  return Commit({PutUser(name, user)},
+                [&](IamState& s) { s.users.find(name)->second.enabled = enabled; });
+}
+
+absl::StatusOr<UserInfo> IamStore::GetUser(std::string_view name) const {
+  absl::ReaderMutexLock lock(&mu_);
+  auto it = state_.users.find(name);
+  if (it == state_.users.end()) return internal::NoSuchEntity("user", name);
+  return ToUserInfo(name, it->second);
+}
+
+std::vector<UserInfo> IamStore::ListUsers() const {
+  absl::ReaderMutexLock lock(&mu_);
+  std::vector<UserInfo> out;
+  for (const auto& [name, user] : state_.users) out.push_back(ToUserInfo(name, user));
+  return out;
+}
+
+absl::StatusOr<NewAccessKey> IamStore::CreateAccessKey(std::string_view user) {
+  absl::MutexLock write_lock(&write_mu_);
+  std::string id;
+  {
+    absl::ReaderMutexLock lock(&mu_);
+    if (state_.users.find(user) == state_.users.end()) return internal::NoSuchEntity("user", user);
+    size_t count = std::count_if(state_.keys.begin(), state_.keys.end(),
+                                 [&](const auto& entry) { return entry.second.user == user; });
+    if (count >= kMaxAccessKeysPerUser) {
+      return MakeError(absl::StatusCode::kResourceExhausted, ErrorReason::kLimitExceeded,
+                       absl::StrCat("user ", std::string(user), " already has ",
+                                    kMaxAccessKeysPerUser, " access keys"));
+    }
+    do {
+      SB_ASSIGN_OR_RETURN(id, internal::NewAccessKeyId());
+    } while (state_.keys.find(id) != state_.keys.end());
+  }
+  KeyEntry key;
+  key.user = std::string(user);
+  SB_ASSIGN_OR_RETURN(key.secret, internal::NewSecretAccessKey());
+  SB_ASSIGN_OR_RETURN(key.sealed_secret, box_.Seal(id, key.secret));
+  key.created = clock_.Now();
+  SB_RETURN_IF_ERROR(Commit({PutKey(id, key)}, [&](IamState& s) { s.keys.emplace(id, key); }));
+  return NewAccessKey{ToKeyInfo(id, key), key.secret};
+}
+
+absl::Status IamStore::DeleteAccessKey(std::string_view access_key_id) {
+  absl::MutexLock write_lock(&write_mu_);
+  {
+    absl::ReaderMutexLock lock(&mu_);
+    if (state_.keys.find(access_key_id) == state_.keys.end()) {
+      return internal::NoSuchEntity("access key", access_key_id);
+    }
+  }
+  return Commit({{internal::kAccessKeyKind, std::string(access_key_id), std::nullopt}},
+                [&](IamState& s) { s.keys.erase(s.keys.find(access_key_id)); });
+}
+
+absl::Status IamStore::SetAccessKeyStatus(std::string_view access_key_id, KeyStatus status) {
+  absl::MutexLock write_lock(&write_mu_);
+  KeyEntry key;
+  {
+    absl::ReaderMutexLock lock(&mu_);
+    auto it = state_.keys.find(access_key_id);
+    if (it == state_.keys.end()) return internal::NoSuchEntity("access key", access_key_id);
+    key = it->second;
+  }
+  if (key.status == status) return absl::OkStatus();
+  key.status = status;
+  return Commit({PutKey(access_key_id, key)},
+                [&](IamState& s) { s.keys.find(access_key_id)->second.status = status; });
+}
+
+absl::StatusOr<std::vector<AccessKeyInfo>> IamStore::ListAccessKeys(std::string_view user) const {
+  absl::ReaderMutexLock lock(&mu_);
+  if (state_.users.find(user) == state_.users.end()) return internal::NoSuchEntity("user", user);
+  std::vector<AccessKeyInfo> out;
+  for (const auto& [id, key] : state_.keys) {
+    if (key.user == user) out.push_back(ToKeyInfo(id, key));
+  }
+  std::stable_sort(out.begin(), out.end(), [](const AccessKeyInfo& a, const AccessKeyInfo& b) {
+    return a.created < b.created;
+  });
+  return out;
+}
+
+absl::StatusOr<KeyIdentity> IamStore::LookupAccessKey(std::string_view access_key_id) const {
+  absl::ReaderMutexLock lock(&mu_);
+  auto key = state_.keys.find(access_key_id);
+  if (key == state_.keys.end() || key->second.status != KeyStatus::kActive) {
+    return InvalidAccessKeyId();
+  }
+  auto user = state_.users.find(key->second.user);
+  if (user == state_.users.end() || !user->second.enabled) return InvalidAccessKeyId();
+  return KeyIdentity{user->first,
+                     user->second.user_id,
+                     key->second.secret,
+                     {user->second.groups.begin(), user->second.groups.end()}};
+}
+
+void IamStore::NoteAccessKeyUsed(std::string_view access_key_id) {
+  const absl::Time now = clock_.Now();
+  auto recent = [&](const KeyEntry& key) {
+    return key.last_used.has_value() && now - *key.last_used < kLastUsedResolution;
+  };
+  {
+    absl::ReaderMutexLock lock(&mu_);
+    auto it = state_.keys.find(access_key_id);
+    if (it == state_.keys.end() || recent(it->second)) return;
+  }
+  // An admin mutation holds write_mu_ across a disk write: skip rather than wait; a later
+  // request records the use.
+  if (!write_mu_.TryLock()) return;
+  KeyEntry key;
+  bool found = false;
+  {
+    absl::ReaderMutexLock lock(&mu_);
+    auto it = state_.keys.find(access_key_id);
+    if (it != state_.keys.end() && !recent(it->second)) {
+      key = it->second;
+      found = true;
+    }
+  }
+  if (found) {
+    key.last_used = now;
+    Commit({PutKey(access_key_id, key)}, [&](IamState& s) {
+      s.keys.find(access_key_id)->second.last_used = now;
+    }).IgnoreError();
+  }
+  write_mu_.Unlock();
+}
+
+}  // namespace sb::policy::iam

@@ -1,0 +1,17 @@
+#include "policy/iam/iam_types.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace sb::policy::iam {
+
+std::string_view KeyStatusName(KeyStatus status) {
+  return status == KeyStatus::kActive ? "Active" : "Inactive";
+}
+
+std::string UserArn(std::string_view name) {
+  return absl::StrCat("arn:aws:iam::", kAccountId, ":user/", std::string(name));
+}
+
+std::string RootArn() { return absl::StrCat("arn:aws:iam::", kAccountId, ":root"); }
+
+}  // namespace sb::policy::iam

@@ -1,0 +1,85 @@
+// Plain data of the IAM store: users, groups, managed policies and access keys as the
+// admin API sees them, plus the account-wide constants. Values only; thread-compatible.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "policy/eval/policy.h"
+
+namespace sb::policy::iam {
+
+// Strongbox is one account: every user ARN is arn:aws:iam::<kAccountId>:user/<name>, and
+// the root credential is arn:aws:iam::<kAccountId>:root.
+inline constexpr char kAccountId[] = "000000000000";
+// At most this many access keys per user (AWS allows 2; rotation without downtime needs 2).
+inline constexpr size_t kMaxAccessKeysPerUser = 10;
+// Managed policy documents above this size (raw bytes) are refused.
+inline constexpr size_t kMaxManagedPolicyBytes = 16 * 1024;
+
+enum class KeyStatus : uint8_t { kActive, kInactive };
+std::string_view KeyStatusName(KeyStatus status);  // "Active" / "Inactive"
+
+struct UserInfo {
+  std::string name;
+  std::string user_id;  // unique id ("AIDA…"), the value of aws:userid
+  bool enabled = true;
+  absl::Time created;
+  std::vector<std::string> policies;  // attached managed policies, sorted
+  std::vector<std::string> groups;    // sorted
+};
+
+struct GroupInfo {
+  std::string name;
+  absl::Time created;
+  std::vector<std::string> policies;  // sorted
+  std::vector<std::string> members;   // user names, sorted
+};
+
+struct PolicyInfo {
+  std::string name;
+  std::string document;  // JSON exactly as accepted
+  absl::Time created;
+  absl::Time updated;
+  size_t attachments = 0;  // users + groups it is attached to
+};
+
+struct AccessKeyInfo {
+  std::string access_key_id;
+  std::string user;
+  KeyStatus status = KeyStatus::kActive;
+  absl::Time created;
+  // Coarse (see IamStore::NoteAccessKeyUsed); nullopt if never used.
+  std::optional<absl::Time> last_used;
+};
+
+// A freshly created key: the only time the secret is ever returned.
+struct NewAccessKey {
+  AccessKeyInfo info;
+  std::string secret_access_key;
+};
+
+// What authentication needs for a usable (active key, enabled user) access key.
+struct KeyIdentity {
+  std::string user;
+  std::string user_id;
+  std::string secret_access_key;
+  std::vector<std::string> groups;
+};
+
+// A parsed managed policy with its name, for evaluation.
+struct NamedPolicy {
+  std::string name;
+  std::shared_ptr<const eval::Policy> policy;
+};
+
+// The ARN of IAM user `name` in the Strongbox account.
+std::string UserArn(std::string_view name);
+// The ARN of the account root.
+std::string RootArn();
+
+}  // namespace sb::policy::iam

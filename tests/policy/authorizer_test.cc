@@ -1,0 +1,237 @@
+// Authorizer over a real IamStore and bucket policies in a real metadata store: identity
+// policies (own and group), bucket policies (anonymous grants, explicit deny beating root),
+// condition keys from the request and from the principal, admin actions for root only, and
+// the names that end up in the audit record.
+#include "policy/authorizer.h"
+
+#include <string>
+
+#include "policy/bucket_policy.h"
+#include "tests/policy/iam/iam_test_util.h"
+
+namespace sb::policy {
+namespace {
+
+using iam::testing_util::IsOk;
+using iam::testing_util::kReadOnlyPolicy;
+using iam::testing_util::StatusIs;
+using ::testing::HasSubstr;
+
+class IamAuthorizerTest : public iam::testing_util::IamStoreTest {
+ protected:
+  void SetUp() override {
+    IamStoreTest::SetUp();
+    cache_ = std::make_unique<BucketPolicyCache>(*meta_);
+    authz_ = std::make_unique<Authorizer>(iam_.get(), cache_.get(), &clock_);
+    metadata::BucketRecord bucket;
+    bucket.set_name("data");
+    bucket.set_owner("root");
+    ASSERT_THAT(meta_->CreateBucket(bucket), IsOk());
+    ASSERT_THAT(iam_->CreateUser("alice"), IsOk());
+    alice_.anonymous = false;
+    alice_.user = "alice";
+    alice_.user_id = iam_->GetUser("alice")->user_id;
+    root_.anonymous = false;
+    root_.is_root = true;
+    root_.user = "root";
+  }
+
+  void SetBucketPolicy(const std::string& doc) {
+    ASSERT_THAT(ParseBucketPolicy(doc), IsOk());
+    ASSERT_THAT(meta_->UpdateBucket("data",
+                                    [&](metadata::BucketRecord& r) {
+                                      r.set_policy(doc);
+                                      return absl::OkStatus();
+                                    }),
+                IsOk());
+  }
+
+  Decision Decide(const Principal& p, std::string_view action, std::string_view resource,
+                  eval::ContextMap context = {}) {
+    AuthzRequest request;
+    request.principal = &p;
+    request.action = action;
+    request.resource = resource;
+    request.bucket = "data";
+    request.context = std::move(context);
+    auto d = authz_->Authorize(request);
+    EXPECT_THAT(d, IsOk());
+    return d.ok() ? *d : Decision{};
+  }
+
+  std::unique_ptr<BucketPolicyCache> cache_;
+  std::unique_ptr<Authorizer> authz_;
+  Principal alice_;
+  Principal root_;
+  Principal anonymous_;
+};
+
+TEST_F(IamAuthorizerTest, UserNeedsAnAttachedPolicy) {
+  Decision d = Decide(alice_, "s3:GetObject", "arn:aws:s3:::data/a.txt");
+  EXPECT_FALSE(d.allowed);
+  EXPECT_EQ(d.decided_by, "implicit-deny");
+
+  ASSERT_THAT(iam_->PutPolicy("read-data", kReadOnlyPolicy), IsOk());
+  ASSERT_THAT(iam_->AttachUserPolicy("alice", "read-data"), IsOk());
+  d = Decide(alice_, "s3:GetObject", "arn:aws:s3:::data/a.txt");
+  EXPECT_TRUE(d.allowed);
+  EXPECT_EQ(d.decided_by, "policy:read-data#Read");
+  EXPECT_EQ(d.policy_id, "read-data");
+  EXPECT_EQ(d.statement_id, "Read");
+  EXPECT_FALSE(Decide(alice_, "s3:PutObject", "arn:aws:s3:::data/a.txt").allowed);
+  EXPECT_FALSE(Decide(alice_, "s3:GetObject", "arn:aws:s3:::other/a.txt").allowed);
+
+  // Detaching takes effect on the next decision.
+  ASSERT_THAT(iam_->DetachUserPolicy("alice", "read-data"), IsOk());
+  EXPECT_FALSE(Decide(alice_, "s3:GetObject", "arn:aws:s3:::data/a.txt").allowed);
+}
+
+TEST_F(IamAuthorizerTest, GroupPoliciesApplyToMembers) {
+  ASSERT_THAT(iam_->PutPolicy("anything", R"({"Version":"2012-10-17","Statement":[
+      {"Effect":"Allow","Action":"s3:*","Resource":"*"}]})"),
+              IsOk());
+  ASSERT_THAT(iam_->CreateGroup("admins"), IsOk());
+  ASSERT_THAT(iam_->AttachGroupPolicy("admins", "anything"), IsOk());
+  EXPECT_FALSE(Decide(alice_, "s3:DeleteObject", "arn:aws:s3:::data/x").allowed);
+  ASSERT_THAT(iam_->AddUserToGroup("admins", "alice"), IsOk());
+  Decision d = Decide(alice_, "s3:DeleteObject", "arn:aws:s3:::data/x");
+  EXPECT_TRUE(d.allowed);
+  EXPECT_EQ(d.decided_by, "policy:anything#0");  // no Sid: the statement index
+}
+
+TEST_F(IamAuthorizerTest, AdminActionsAreForRootOnly) {
+  ASSERT_THAT(iam_->PutPolicy("everything", R"({"Version":"2012-10-17","Statement":[
+      {"Effect":"Allow","Action":"*","Resource":"*"}]})"),
+              IsOk());
+  ASSERT_THAT(iam_->AttachUserPolicy("alice", "everything"), IsOk());
+  Decision d = authz_->Authorize(alice_, "admin:CreateUser", "arn:aws:s3:::*");
+  EXPECT_FALSE(d.allowed);
+  EXPECT_EQ(d.decided_by, "admin-requires-root");
+  EXPECT_TRUE(authz_->Authorize(root_, "admin:CreateUser", "arn:aws:s3:::*").allowed);
+  EXPECT_FALSE(authz_->Authorize(anonymous_, "admin:ServerInfo", "arn:aws:s3:::*").allowed);
+}
+
+TEST_F(IamAuthorizerTest, BucketPolicyGrantsAnonymousReadsOfAPrefixOnly) {
+  EXPECT_FALSE(Decide(anonymous_, "s3:GetObject", "arn:aws:s3:::data/public/a").allowed);
+  SetBucketPolicy(R"({"Version":"2012-10-17","Statement":[
+      {"Sid":"PublicRead","Effect":"Allow","Principal":"*","Action":"s3:GetObject",
+       "Resource":"arn:aws:s3:::data/public/*"}]})");
+  Decision d = Decide(anonymous_, "s3:GetObject", "arn:aws:s3:::data/public/a");
+  EXPECT_TRUE(d.allowed);
+  EXPECT_EQ(d.decided_by, "bucket-policy:data#PublicRead");
+  EXPECT_EQ(d.policy_id, "bucket-policy:data");
+  EXPECT_FALSE(Decide(anonymous_, "s3:GetObject", "arn:aws:s3:::data/private/a").allowed);
+  EXPECT_FALSE(Decide(anonymous_, "s3:PutObject", "arn:aws:s3:::data/public/a").allowed);
+  // Removing the policy takes effect on the next decision.
+  ASSERT_THAT(meta_->UpdateBucket("data",
+                                  [](metadata::BucketRecord& r) {
+                                    r.clear_policy();
+                                    return absl::OkStatus();
+                                  }),
+              IsOk());
+  EXPECT_FALSE(Decide(anonymous_, "s3:GetObject", "arn:aws:s3:::data/public/a").allowed);
+}
+
+TEST_F(IamAuthorizerTest, ExplicitDenyInTheBucketPolicyBindsRootToo) {
+  EXPECT_EQ(Decide(root_, "s3:DeleteObject", "arn:aws:s3:::data/locked/a").decided_by, "root");
+  SetBucketPolicy(R"({"Version":"2012-10-17","Statement":[
+      {"Sid":"NoDeletes","Effect":"Deny","Principal":"*","Action":"s3:DeleteObject",
+       "Resource":"arn:aws:s3:::data/locked/*"}]})");
+  Decision d = Decide(root_, "s3:DeleteObject", "arn:aws:s3:::data/locked/a");
+  EXPECT_FALSE(d.allowed);
+  EXPECT_EQ(d.decided_by, "bucket-policy:data#NoDeletes");
+  EXPECT_TRUE(Decide(root_, "s3:DeleteObject", "arn:aws:s3:::data/open/a").allowed);
+}
+
+TEST_F(IamAuthorizerTest, BucketPolicyCanNameAUser) {
+  SetBucketPolicy(R"({"Version":"2012-10-17","Statement":[
+      {"Sid":"Alice","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::000000000000:user/alice"},
+       "Action":"s3:PutObject","Resource":"arn:aws:s3:::data/*"}]})");
+  EXPECT_EQ(Decide(alice_, "s3:PutObject", "arn:aws:s3:::data/a").decided_by,
+            "bucket-policy:data#Alice");
+  ASSERT_THAT(iam_->CreateUser("bob"), IsOk());
+  Principal bob = alice_;
+  bob.user = "bob";
+  EXPECT_FALSE(Decide(bob, "s3:PutObject", "arn:aws:s3:::data/a").allowed);
+}
+
+TEST_F(IamAuthorizerTest, ConditionsSeeRequestAndPrincipalKeys) {
+  // A home folder by ${aws:username}, listing only with the matching s3:prefix, and only
+  // from 10.0.0.0/8.
+  ASSERT_THAT(iam_->PutPolicy("home", R"({"Version":"2012-10-17","Statement":[
+      {"Sid":"Objects","Effect":"Allow","Action":"s3:*",
+       "Resource":"arn:aws:s3:::data/home/${aws:username}/*",
+       "Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}},
+      {"Sid":"List","Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::data",
+       "Condition":{"StringLike":{"s3:prefix":"home/${aws:username}/*"}}}]})"),
+              IsOk());
+  ASSERT_THAT(iam_->AttachUserPolicy("alice", "home"), IsOk());
+  eval::ContextMap inside{{"aws:SourceIp", {"10.1.2.3"}}};
+  eval::ContextMap outside{{"aws:SourceIp", {"192.168.1.1"}}};
+  EXPECT_TRUE(Decide(alice_, "s3:PutObject", "arn:aws:s3:::data/home/alice/f", inside).allowed);
+  EXPECT_FALSE(Decide(alice_, "s3:PutObject", "arn:aws:s3:::data/home/alice/f", outside).allowed);
+  EXPECT_FALSE(Decide(alice_, "s3:PutObject", "arn:aws:s3:::data/home/bob/f", inside).allowed);
+  EXPECT_TRUE(
+      Decide(alice_, "s3:ListBucket", "arn:aws:s3:::data", {{"s3:prefix", {"home/alice/docs/"}}})
+          .allowed);
+  EXPECT_FALSE(
+      Decide(alice_, "s3:ListBucket", "arn:aws:s3:::data", {{"s3:prefix", {"home/"}}}).allowed);
+  EXPECT_FALSE(Decide(alice_, "s3:ListBucket", "arn:aws:s3:::data").allowed);
+  // The principal keys are the Authorizer's, not the client's.
+  EXPECT_FALSE(Decide(alice_, "s3:PutObject", "arn:aws:s3:::data/home/bob/f",
+                      {{"aws:SourceIp", {"10.1.2.3"}}, {"aws:username", {"bob"}}})
+                   .allowed);
+}
+
+TEST_F(IamAuthorizerTest, SimulateExplainsWithPolicyNames) {
+  ASSERT_THAT(iam_->PutPolicy("read-data", kReadOnlyPolicy), IsOk());
+  ASSERT_THAT(iam_->AttachUserPolicy("alice", "read-data"), IsOk());
+  SetBucketPolicy(R"({"Version":"2012-10-17","Statement":[
+      {"Sid":"DenyTmp","Effect":"Deny","Principal":"*","Action":"s3:*",
+       "Resource":"arn:aws:s3:::data/tmp/*"}]})");
+  AuthzRequest request;
+  request.principal = &alice_;
+  request.action = "s3:GetObject";
+  request.resource = "arn:aws:s3:::data/tmp/x";
+  request.bucket = "data";
+  auto sim = authz_->Simulate(request);
+  ASSERT_THAT(sim, IsOk());
+  EXPECT_FALSE(sim->decision.allowed);
+  EXPECT_EQ(sim->decision.decided_by, "bucket-policy:data#DenyTmp");
+  EXPECT_EQ(sim->explanation.decision.kind, eval::DecisionKind::kExplicitDeny);
+  EXPECT_EQ(sim->identity_policies, std::vector<std::string>{"read-data"});
+  EXPECT_TRUE(sim->has_bucket_policy);
+  EXPECT_EQ(sim->explanation.statements.size(), 2u);
+  EXPECT_THAT(eval::ExplanationToJson(sim->explanation), HasSubstr("\"sid\":\"DenyTmp\""));
+}
+
+TEST_F(IamAuthorizerTest, UnparsableStoredBucketPolicyFailsClosed) {
+  ASSERT_THAT(meta_->UpdateBucket("data",
+                                  [](metadata::BucketRecord& r) {
+                                    r.set_policy("{not a policy");
+                                    return absl::OkStatus();
+                                  }),
+              IsOk());
+  AuthzRequest request;
+  request.principal = &root_;
+  request.action = "s3:GetObject";
+  request.resource = "arn:aws:s3:::data/x";
+  request.bucket = "data";
+  EXPECT_THAT(authz_->Authorize(request),
+              StatusIs(absl::StatusCode::kDataLoss, ErrorReason::kDataCorrupted));
+  // No bucket: no bucket policy, no error.
+  request.bucket = "nonexistent";
+  EXPECT_THAT(authz_->Authorize(request), IsOk());
+}
+
+TEST(BucketPolicyParseTest, MalformedDocumentsAreMalformedPolicy) {
+  for (const char* bad : {"", "[]", R"({"Version":"2012-10-17","Statement":[
+      {"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]})"}) {
+    EXPECT_THAT(ParseBucketPolicy(bad),
+                StatusIs(absl::StatusCode::kInvalidArgument, ErrorReason::kMalformedPolicy))
+        << bad;
+  }
+}
+
+}  // namespace
+}  // namespace sb::policy
