@@ -86,6 +86,7 @@ std::string_view ReasonName(ErrorReason reason) {
     SB_REASON_CASE(EntityAlreadyExists)
     SB_REASON_CASE(DeleteConflict)
     SB_REASON_CASE(LimitExceeded)
+    SB_REASON_CASE(ServerSideEncryptionConfigurationNotFound)
 #undef SB_REASON_CASE
   }
   return "Unknown";

@@ -62,6 +62,7 @@ enum class ErrorReason {
   kEntityAlreadyExists,
   kDeleteConflict,
   kLimitExceeded,
+  kServerSideEncryptionConfigurationNotFound,
 };
 
 // Returns `status` with `reason` attached (no-op for OK).

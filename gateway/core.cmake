@@ -21,6 +21,8 @@ add_library(sb_gateway
   ${CMAKE_CURRENT_SOURCE_DIR}/handlers/handler_util.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/handlers/range.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/handlers/sse_headers.cc
+  ${CMAKE_CURRENT_SOURCE_DIR}/handlers/encryption_handlers.cc
+  ${CMAKE_CURRENT_SOURCE_DIR}/handlers/kms_handlers.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/handlers/bucket_handlers.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/handlers/object_handlers.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/handlers/multipart_handlers.cc

@@ -125,6 +125,9 @@ Entry ReasonEntry(ErrorReason reason) {
     case ErrorReason::kKmsKeyDisabled:
       // AWS answers SSE-KMS requests whose key is disabled with KMS's own error name.
       return {400, "KMS.DisabledException", "The KMS key used for this object is disabled."};
+    case ErrorReason::kServerSideEncryptionConfigurationNotFound:
+      return {404, "ServerSideEncryptionConfigurationNotFoundError",
+              "The server side encryption configuration was not found"};
     case ErrorReason::kAccessControlListNotSupported:
       return {400, "AccessControlListNotSupported", "The bucket does not allow ACLs"};
     case ErrorReason::kMalformedPolicy:

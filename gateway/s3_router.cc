@@ -15,7 +15,7 @@ bool Has(const RouteInput& in, std::string_view name) {
 
 // Subresources of real S3 operations that are not implemented yet: answering
 // NotImplemented is honest, while ignoring them would silently run the wrong operation.
-constexpr std::array<std::string_view, 27> kUnsupportedSubresources = {"acl",
+constexpr std::array<std::string_view, 26> kUnsupportedSubresources = {"acl",
                                                                        "policy",
                                                                        "cors",
                                                                        "lifecycle",
@@ -50,9 +50,28 @@ bool HasUnsupported(const RouteInput& in) {
   return false;
 }
 
+// /_strongbox/admin/v1/kms/keys[/ID/(rotate|disable|enable)]; key ids may contain '/'.
+Operation RouteKms(const RouteInput& in) {
+  constexpr std::string_view kKeys = "/_strongbox/admin/v1/kms/keys";
+  std::string_view path = in.raw_path;
+  if (!path.starts_with(kKeys)) return Operation::kUnknown;
+  path.remove_prefix(kKeys.size());
+  if (path.empty()) {
+    if (in.method == "GET") return Operation::kAdminKmsListKeys;
+    if (in.method == "POST") return Operation::kAdminKmsCreateKey;
+    return Operation::kUnknown;
+  }
+  if (in.method != "POST" || !path.starts_with("/")) return Operation::kUnknown;
+  if (path.ends_with("/rotate")) return Operation::kAdminKmsRotateKey;
+  if (path.ends_with("/disable")) return Operation::kAdminKmsDisableKey;
+  if (path.ends_with("/enable")) return Operation::kAdminKmsEnableKey;
+  return Operation::kUnknown;
+}
+
 Operation RouteInternal(const RouteInput& in) {
   if (in.raw_path == "/_strongbox/health/live") return Operation::kHealthLive;
   if (in.raw_path == "/_strongbox/health/ready") return Operation::kHealthReady;
+  if (Operation kms = RouteKms(in); kms != Operation::kUnknown) return kms;
   if (in.method != "GET") return Operation::kUnknown;
   if (in.raw_path == "/_strongbox/admin/v1/info") return Operation::kAdminInfo;
   if (in.raw_path == "/_strongbox/admin/v1/audit/pubkey") return Operation::kAdminAuditPubkey;
@@ -69,11 +88,17 @@ Operation RouteBucket(const RouteInput& in) {
     if (Has(in, "uploads")) return Operation::kListMultipartUploads;
     if (Has(in, "versions")) return Operation::kListObjectVersions;
     if (Has(in, "acl")) return Operation::kGetBucketAcl;
+    if (Has(in, "encryption")) return Operation::kGetBucketEncryption;
     if (HasUnsupported(in)) return Operation::kNotImplemented;
     if (Has(in, "list-type")) return Operation::kListObjectsV2;
     return Operation::kListObjects;
   }
   if (m == "PUT" && Has(in, "acl")) return Operation::kPutBucketAcl;
+  if (Has(in, "encryption") && !HasUnsupported(in)) {
+    if (m == "PUT") return Operation::kPutBucketEncryption;
+    if (m == "DELETE") return Operation::kDeleteBucketEncryption;
+    return Operation::kNotImplemented;
+  }
   if (HasUnsupported(in) || Has(in, "versioning")) return Operation::kNotImplemented;
   if (m == "PUT") return Operation::kCreateBucket;
   if (m == "HEAD") return Operation::kHeadBucket;
@@ -87,7 +112,8 @@ Operation RouteObject(const RouteInput& in) {
   const auto& m = in.method;
   if (Has(in, "acl") && m == "GET") return Operation::kGetObjectAcl;
   if (Has(in, "acl") && m == "PUT") return Operation::kPutObjectAcl;
-  if (HasUnsupported(in)) return Operation::kNotImplemented;
+  // Encryption configuration is a bucket subresource only.
+  if (HasUnsupported(in) || Has(in, "encryption")) return Operation::kNotImplemented;
   if (m == "GET") {
     if (Has(in, "uploadId")) return Operation::kListParts;
     return Operation::kGetObject;
@@ -143,6 +169,22 @@ std::string_view OperationName(Operation op) {
       return "AdminAuditVerify";
     case Operation::kAdminAuditQuery:
       return "AdminAuditQuery";
+    case Operation::kAdminKmsListKeys:
+      return "AdminKmsListKeys";
+    case Operation::kAdminKmsCreateKey:
+      return "AdminKmsCreateKey";
+    case Operation::kAdminKmsRotateKey:
+      return "AdminKmsRotateKey";
+    case Operation::kAdminKmsDisableKey:
+      return "AdminKmsDisableKey";
+    case Operation::kAdminKmsEnableKey:
+      return "AdminKmsEnableKey";
+    case Operation::kGetBucketEncryption:
+      return "GetBucketEncryption";
+    case Operation::kPutBucketEncryption:
+      return "PutBucketEncryption";
+    case Operation::kDeleteBucketEncryption:
+      return "DeleteBucketEncryption";
     case Operation::kCreateBucket:
       return "CreateBucket";
     case Operation::kHeadBucket:

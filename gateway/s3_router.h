@@ -19,6 +19,11 @@ enum class Operation {
   kAdminAuditPubkey,
   kAdminAuditVerify,
   kAdminAuditQuery,
+  kAdminKmsListKeys,
+  kAdminKmsCreateKey,
+  kAdminKmsRotateKey,
+  kAdminKmsDisableKey,
+  kAdminKmsEnableKey,
   // Bucket operations.
   kCreateBucket,
   kHeadBucket,
@@ -34,6 +39,9 @@ enum class Operation {
   kPutObjectAcl,
   kListMultipartUploads,
   kDeleteObjects,
+  kGetBucketEncryption,
+  kPutBucketEncryption,
+  kDeleteBucketEncryption,
   // Object operations.
   kPutObject,
   kCopyObject,

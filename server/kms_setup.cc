@@ -15,9 +15,8 @@
 #include "policy/sse/root_key.h"
 
 namespace sb::server {
-namespace {
-
-absl::StatusOr<sse::Key256> FindRootKey(const std::string& meta_dir, const std::string& key_file) {
+absl::StatusOr<sse::Key256> LoadKmsRootKey(const std::string& meta_dir,
+                                           const std::string& key_file) {
   if (!key_file.empty()) return sse::LoadRootKey(key_file);
   const char* env = std::getenv(sse::kRootKeyEnvVar);
   if (env != nullptr && *env != '\0') return sse::LoadRootKey("");
@@ -34,11 +33,8 @@ absl::StatusOr<sse::Key256> FindRootKey(const std::string& meta_dir, const std::
   return key;
 }
 
-}  // namespace
-
 absl::StatusOr<std::unique_ptr<sse::Keyring>> OpenKeyring(const std::string& meta_dir,
-                                                          const std::string& key_file) {
-  SB_ASSIGN_OR_RETURN(sse::Key256 root, FindRootKey(meta_dir, key_file));
+                                                          const sse::Key256& root) {
   const std::string dir = absl::StrCat(meta_dir, "/kms");
   if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
     return absl::PermissionDeniedError(absl::StrCat("cannot create ", dir));

@@ -87,7 +87,8 @@ absl::Status Run(const Config& config) {
   policy::IdentityStore identities(root.credential);
   policy::Authorizer authorizer;
   // Encryption at rest (built-in KMS): see server/kms_setup.h.
-  SB_ASSIGN_OR_RETURN(auto keyring, OpenKeyring(config.meta_dir, config.kms_key_file));
+  SB_ASSIGN_OR_RETURN(sse::Key256 kms_root, LoadKmsRootKey(config.meta_dir, config.kms_key_file));
+  SB_ASSIGN_OR_RETURN(auto keyring, OpenKeyring(config.meta_dir, kms_root));
   gateway::ObjectService objects(*meta, *data, clock, *keyring);
   gateway::Services services{*meta,
                              objects,

@@ -90,6 +90,16 @@ absl::Status Dispatch(RequestContext& ctx, Services& s) {
     case Operation::kAdminAuditVerify:
     case Operation::kAdminAuditQuery:
       return HandleAuditOperation(ctx, s);
+    case Operation::kGetBucketEncryption:
+    case Operation::kPutBucketEncryption:
+    case Operation::kDeleteBucketEncryption:
+      return HandleEncryptionOperation(ctx, s);
+    case Operation::kAdminKmsListKeys:
+    case Operation::kAdminKmsCreateKey:
+    case Operation::kAdminKmsRotateKey:
+    case Operation::kAdminKmsDisableKey:
+    case Operation::kAdminKmsEnableKey:
+      return HandleKmsOperation(ctx, s);
     case Operation::kNotImplemented:
       return MakeError(absl::StatusCode::kUnimplemented, ErrorReason::kNotImplemented,
                        "not implemented");

@@ -46,5 +46,7 @@ absl::Status HandleListOperation(RequestContext& ctx, Services& s);
 absl::Status HandleAdminOperation(RequestContext& ctx, Services& s);
 absl::Status HandleAclOperation(RequestContext& ctx, Services& s);
 absl::Status HandleAuditOperation(RequestContext& ctx, Services& s);
+absl::Status HandleEncryptionOperation(RequestContext& ctx, Services& s);
+absl::Status HandleKmsOperation(RequestContext& ctx, Services& s);
 
 }  // namespace sb::gateway

@@ -55,16 +55,15 @@ absl::StatusOr<sse::EncryptionContext> ParseContext(const std::string& header) {
   return context;
 }
 
-// Accepts a bare key id or a KMS key ARN (arn:aws:kms:region:account:key/ID).
-std::string NormalizeKeyId(const std::string& id) {
+}  // namespace
+
+std::string NormalizeKmsKeyId(const std::string& id) {
   if (id.starts_with("arn:aws:kms:")) {
     size_t slash = id.find(":key/");
     if (slash != std::string::npos) return id.substr(slash + 5);
   }
   return id;
 }
-
-}  // namespace
 
 bool HasEncryptionHeaders(const RequestContext& ctx) {
   for (const auto& [name, value] : ctx.http.headers) {
@@ -135,7 +134,7 @@ absl::StatusOr<EncryptionSpec> EncryptionFromRequest(const RequestContext& ctx) 
     return Invalid(absl::StrCat("The encryption method specified is not supported: ", *algorithm));
   }
   spec.mode = sse::SseMode::kKms;
-  if (key_id != nullptr) spec.kms_key_id = NormalizeKeyId(*key_id);
+  if (key_id != nullptr) spec.kms_key_id = NormalizeKmsKeyId(*key_id);
   if (context != nullptr) {
     SB_ASSIGN_OR_RETURN(spec.kms_context, ParseContext(*context));
   }

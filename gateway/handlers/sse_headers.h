@@ -27,6 +27,9 @@ absl::StatusOr<EncryptionSpec> EncryptionFromRequest(const RequestContext& ctx);
 absl::StatusOr<std::optional<sse::SseCKey>> CustomerKeyFromRequest(const RequestContext& ctx,
                                                                    bool copy_source);
 
+// A bare KMS key id, or the id part of a KMS key ARN (arn:aws:kms:region:account:key/ID).
+std::string NormalizeKmsKeyId(const std::string& id);
+
 // True if the request carries any x-amz-server-side-encryption* header.
 bool HasEncryptionHeaders(const RequestContext& ctx);
 

@@ -55,6 +55,21 @@ std::string_view ActionFor(Operation op) {
     case Operation::kAdminAuditVerify:
     case Operation::kAdminAuditQuery:
       return "admin:AuditRead";
+    case Operation::kGetBucketEncryption:
+      return "s3:GetEncryptionConfiguration";
+    case Operation::kPutBucketEncryption:
+    case Operation::kDeleteBucketEncryption:  // AWS checks the Put permission for deletes
+      return "s3:PutEncryptionConfiguration";
+    case Operation::kAdminKmsListKeys:
+      return "admin:KMSListKeys";
+    case Operation::kAdminKmsCreateKey:
+      return "admin:KMSCreateKey";
+    case Operation::kAdminKmsRotateKey:
+      return "admin:KMSRotateKey";
+    case Operation::kAdminKmsDisableKey:
+      return "admin:KMSDisableKey";
+    case Operation::kAdminKmsEnableKey:
+      return "admin:KMSEnableKey";
     case Operation::kNotImplemented:
       return "s3:Unsupported";
     case Operation::kHealthLive:

@@ -6,6 +6,7 @@
 #include "server/sbctl/alias_cmd.h"
 #include "server/sbctl/audit_cmd.h"
 #include "server/sbctl/info_cmd.h"
+#include "server/sbctl/kms_cmd.h"
 #include "server/sbctl/response_status.h"
 
 namespace sb::sbctl {
@@ -38,6 +39,7 @@ int RunSbctl(const std::vector<std::string>& args, Environment env, std::ostream
   // New command groups register here, one file each.
   AddAliasCommands(app, ctx);
   AddInfoCommand(app, ctx);
+  AddKmsCommands(app, ctx);
   AddAuditCommands(app, ctx);
 
   std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 parses from the back

@@ -5,4 +5,5 @@ sb_unit_test(NAME gateway_xml_test
     xml_responses_test.cc
     xml_request_test.cc
     xml_roundtrip_test.cc
+    xml_encryption_test.cc
   DEPS sb::gateway_xml pugixml::pugixml)

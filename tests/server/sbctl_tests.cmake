@@ -7,6 +7,7 @@ sb_unit_test(NAME sbctl_test
     sbctl_cli_test.cc
     sbctl_config_store_test.cc
     sbctl_info_format_test.cc
+    sbctl_kms_test.cc
     sbctl_sigv4_check.cc
     sbctl_test_http_server.cc
   DEPS sb::sbctl_lib OpenSSL::Crypto Boost::json Threads::Threads)

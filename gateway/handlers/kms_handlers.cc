@@ -1,0 +1,120 @@
+// Admin API of the built-in KMS, under /_strongbox/admin/v1/kms/keys (JSON, root only via
+// the admin:KMS* actions): list, create {"id": ...}, and POST .../ID/rotate|disable|enable.
+// Rotation adds a key version (old versions keep unwrapping existing objects); a disabled
+// key makes its objects unreadable until it is enabled again.
+#include <boost/json/object.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "common/absl_compat.h"
+#include "common/error_reason.h"
+#include "common/status_macros.h"
+#include "gateway/handlers/handler_util.h"
+#include "gateway/handlers/handlers.h"
+#include "gateway/s3_request.h"
+#include "policy/sse/keyring.h"
+
+namespace sb::gateway {
+namespace {
+
+constexpr std::string_view kKeysPath = "/_strongbox/admin/v1/kms/keys";
+constexpr size_t kMaxBody = 4096;
+
+boost::json::object KeyJson(const sse::KeyInfo& info) {
+  return {{"id", info.key_id},
+          {"state", info.state == sse::KeyState::kEnabled ? "enabled" : "disabled"},
+          {"latest_version", info.latest_version}};
+}
+
+absl::Status RespondJson(RequestContext& ctx, int status, const boost::json::object& body) {
+  return ctx.Respond(status, {}, boost::json::serialize(body) + "\n", "application/json");
+}
+
+// Keyring errors in admin terms: an unknown key is a 404, an existing one a 400.
+absl::Status AdminError(const absl::Status& status, std::string_view key_id) {
+  if (status.code() == absl::StatusCode::kNotFound) {
+    return MakeError(absl::StatusCode::kNotFound, ErrorReason::kNoSuchKey,
+                     absl::StrCat("KMS key not found: ", AsAbsl(key_id)));
+  }
+  if (status.code() == absl::StatusCode::kAlreadyExists) {
+    return MakeError(absl::StatusCode::kAlreadyExists, ErrorReason::kInvalidArgument,
+                     absl::StrCat("KMS key already exists: ", AsAbsl(key_id)));
+  }
+  return status;
+}
+
+// The key id between ".../keys/" and the final "/action" segment, percent-decoded.
+absl::StatusOr<std::string> KeyIdFromPath(const RequestContext& ctx) {
+  std::string_view path = ctx.req.raw_path;
+  path.remove_prefix(kKeysPath.size() + 1);
+  path = path.substr(0, path.rfind('/'));
+  std::string id;
+  if (path.empty() || !PercentDecode(path, false, &id)) {
+    return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kInvalidArgument,
+                     "bad KMS key id in path");
+  }
+  return id;
+}
+
+absl::Status ListKeys(RequestContext& ctx, Services& s) {
+  boost::json::array keys;
+  for (const auto& info : s.objects.keyring().ListKeys()) keys.push_back(KeyJson(info));
+  return RespondJson(ctx, 200, {{"keys", std::move(keys)}});
+}
+
+absl::Status CreateKey(RequestContext& ctx, Services& s) {
+  SB_ASSIGN_OR_RETURN(std::string body, ReadSmallBody(ctx, kMaxBody));
+  boost::system::error_code ec;
+  boost::json::value doc = boost::json::parse(body, ec);
+  const boost::json::value* id =
+      !ec && doc.is_object() ? doc.as_object().if_contains("id") : nullptr;
+  if (id == nullptr || !id->is_string()) {
+    return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kInvalidArgument,
+                     "expected a JSON body {\"id\": \"KEY-ID\"}");
+  }
+  std::string key_id(id->as_string());
+  SB_RETURN_IF_ERROR(AdminError(s.objects.keyring().CreateKey(key_id), key_id));
+  SB_ASSIGN_OR_RETURN(sse::KeyInfo info, s.objects.keyring().DescribeKey(key_id));
+  return RespondJson(ctx, 200, KeyJson(info));
+}
+
+absl::Status ChangeKey(RequestContext& ctx, Services& s) {
+  SB_ASSIGN_OR_RETURN(std::string key_id, KeyIdFromPath(ctx));
+  sse::Keyring& keyring = s.objects.keyring();
+  absl::Status changed;
+  switch (ctx.req.op) {
+    case Operation::kAdminKmsRotateKey:
+      changed = keyring.RotateKey(key_id).status();
+      break;
+    case Operation::kAdminKmsDisableKey:
+      changed = keyring.SetKeyState(key_id, sse::KeyState::kDisabled);
+      break;
+    default:
+      changed = keyring.SetKeyState(key_id, sse::KeyState::kEnabled);
+      break;
+  }
+  SB_RETURN_IF_ERROR(AdminError(changed, key_id));
+  SB_ASSIGN_OR_RETURN(sse::KeyInfo info, keyring.DescribeKey(key_id));
+  return RespondJson(ctx, 200, KeyJson(info));
+}
+
+}  // namespace
+
+absl::Status HandleKmsOperation(RequestContext& ctx, Services& s) {
+  switch (ctx.req.op) {
+    case Operation::kAdminKmsListKeys:
+      return ListKeys(ctx, s);
+    case Operation::kAdminKmsCreateKey:
+      return CreateKey(ctx, s);
+    case Operation::kAdminKmsRotateKey:
+    case Operation::kAdminKmsDisableKey:
+    case Operation::kAdminKmsEnableKey:
+      return ChangeKey(ctx, s);
+    default:
+      return absl::InternalError("not a KMS operation");
+  }
+}
+
+}  // namespace sb::gateway
