@@ -39,6 +39,19 @@ class TestHandler final : public HttpHandler {
       ++requests_;
       targets_.push_back(head.target);
     }
+    if (head.target.starts_with("/gate")) {
+      // A completion gate (fail-closed auditing): "/gate-fail*" refuses to complete.
+      const bool fail = head.target.find("fail") != std::string::npos;
+      out.SetCompletionGate([this, fail]() -> absl::Status {
+        std::lock_guard<std::mutex> lock(mu_);
+        ++gate_runs_;
+        return fail ? absl::UnavailableError("audit record not durable") : absl::OkStatus();
+      });
+      if (head.target == "/gate-fail-empty") {
+        EXPECT_FALSE(out.WriteHead(204, {}, 0).ok());
+        return;
+      }
+    }
     if (head.target == "/block") {
       std::unique_lock<std::mutex> lock(mu_);
       blocked_ = true;
@@ -85,11 +98,16 @@ class TestHandler final : public HttpHandler {
     std::lock_guard<std::mutex> lock(mu_);
     return requests_;
   }
+  int gate_runs() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return gate_runs_;
+  }
 
  private:
   std::mutex mu_;
   std::condition_variable cv_;
   int requests_ = 0;
+  int gate_runs_ = 0;
   std::vector<std::string> targets_;
   bool blocked_ = false;
   bool released_ = false;
@@ -296,6 +314,22 @@ TEST_F(HttpServerTest, ExpectContinue) {
   EXPECT_EQ(c.Read().Header("x-target"), "/after");
 }
 
+// botocore sends Expect with empty PUTs too; without the 100 it desyncs keep-alive.
+TEST_F(HttpServerTest, ExpectContinueWithAnEmptyBody) {
+  Client c(server_->BoundAddress());
+  ASSERT_TRUE(c.Send(
+      "PUT /empty HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\nExpect: 100-continue\r\n\r\n"));
+  EXPECT_EQ(c.Read().status, 100);
+  Response r = c.Read();
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.Header("x-content-length"), "0");
+  EXPECT_EQ(r.Header("connection"), "keep-alive");
+  ASSERT_TRUE(c.Send("PUT /second HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\n\r\nok"));
+  Response second = c.Read();
+  EXPECT_EQ(second.Header("x-target"), "/second");
+  EXPECT_EQ(second.body, "ok");
+}
+
 TEST_F(HttpServerTest, ExpectContinueWithoutReadingTheBodyClosesTheConnection) {
   Client c(server_->BoundAddress());
   ASSERT_TRUE(c.Send(
@@ -412,6 +446,38 @@ TEST_F(HttpServerTest, AmbiguousBodyFramingIs400) {
     EXPECT_TRUE(c.Closed()) << req;
   }
   EXPECT_EQ(handler_.requests(), 0);
+}
+
+TEST_F(HttpServerTest, CompletionGatePassing) {
+  Client c(server_->BoundAddress());
+  ASSERT_TRUE(c.Send("PUT /gate-ok HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\nhello"));
+  Response r = c.Read();
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "hello");
+  EXPECT_EQ(r.Header("connection"), "keep-alive");
+  EXPECT_EQ(handler_.gate_runs(), 1);
+}
+
+// Fail-closed: a response whose gate fails never completes; the client sees a short body
+// (never a complete-looking one) and the connection closes.
+TEST_F(HttpServerTest, CompletionGateFailingWithholdsTheLastByte) {
+  Client c(server_->BoundAddress());
+  ASSERT_TRUE(c.Send("PUT /gate-fail HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\nhello"));
+  Response r = c.Read();
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.Header("content-length"), "5");
+  EXPECT_EQ(r.body, "hell");
+  EXPECT_TRUE(c.Closed());
+  EXPECT_EQ(handler_.gate_runs(), 1);
+}
+
+TEST_F(HttpServerTest, CompletionGateFailingWithholdsABodylessResponse) {
+  Client c(server_->BoundAddress());
+  ASSERT_TRUE(c.Send(Get("/gate-fail-empty")));
+  Response r = c.Read();
+  EXPECT_EQ(r.status, 0);  // not even the status line
+  EXPECT_TRUE(c.Closed());
+  EXPECT_EQ(handler_.gate_runs(), 1);
 }
 
 TEST_F(HttpServerTest, ClientThatConnectsAndLeavesIsNotAnError) {

@@ -67,9 +67,10 @@ class RecordingAudit final : public AuditSink {
   absl::Status Record(const RequestContext& ctx) override {
     entries.push_back({ctx.req.request_id, std::string(OperationName(ctx.req.op)), ctx.audit,
                        ctx.response_started()});
-    return absl::OkStatus();
+    return result;
   }
   std::vector<AuditEntry> entries;
+  absl::Status result;  // what Record returns (an error = record not durable)
 };
 
 class PipelineTest : public ::testing::Test {
@@ -217,6 +218,55 @@ TEST_F(PipelineTest, HeadErrorsSendLengthButNoBody) {
   EXPECT_EQ(out_.status, 404);
   EXPECT_GT(out_.content_length, 0u);
   EXPECT_EQ(out_.body, "");
+}
+
+TEST_F(PipelineTest, AuditRecordIsTakenBeforeTheResponseCompletes) {
+  std::vector<std::unique_ptr<Stage>> stages;
+  stages.push_back(Ok("handle", /*respond=*/true));
+  Run(std::move(stages));
+  // Recorded once, through the writer's completion gate (not again in the finally slot).
+  EXPECT_EQ(out_.gate_runs, 1);
+  ASSERT_EQ(audit_.entries.size(), 1u);
+  EXPECT_TRUE(audit_.entries[0].response_started);
+  EXPECT_EQ(audit_.entries[0].audit.http_status, 200);
+}
+
+TEST_F(PipelineTest, ErrorsAreAuditedThroughTheGateToo) {
+  std::vector<std::unique_ptr<Stage>> stages;
+  stages.push_back(Fail("handle", MakeError(absl::StatusCode::kPermissionDenied,
+                                            ErrorReason::kAccessDenied, "denied")));
+  Run(std::move(stages));
+  EXPECT_EQ(out_.status, 403);
+  EXPECT_EQ(out_.gate_runs, 1);
+  ASSERT_EQ(audit_.entries.size(), 1u);
+  EXPECT_EQ(audit_.entries[0].audit.error_code, "AccessDenied");
+  EXPECT_EQ(audit_.entries[0].audit.http_status, 403);
+}
+
+TEST_F(PipelineTest, AuditFailureStopsTheResponseAndIsNotRetried) {
+  audit_.result = absl::UnavailableError("audit log disk full");
+  std::vector<std::unique_ptr<Stage>> stages;
+  stages.push_back(Ok("handle", /*respond=*/true));
+  stages.push_back(Ok("never"));
+  Run(std::move(stages));
+  // The handler saw its response fail (so nothing later ran) and no error document was
+  // appended to the already started response.
+  EXPECT_EQ(log_, (std::vector<std::string>{"handle"}));
+  EXPECT_EQ(out_.heads, 1);
+  EXPECT_EQ(out_.body, "hello");
+  EXPECT_EQ(out_.gate_runs, 1);
+  EXPECT_EQ(audit_.entries.size(), 1u);
+}
+
+TEST_F(PipelineTest, RequestWithoutAResponseIsStillAudited) {
+  // A stage that neither responds nor fails: the finally slot records it.
+  std::vector<std::unique_ptr<Stage>> stages;
+  stages.push_back(Ok("silent"));
+  Run(std::move(stages));
+  EXPECT_EQ(out_.heads, 0);
+  EXPECT_EQ(out_.gate_runs, 0);
+  ASSERT_EQ(audit_.entries.size(), 1u);
+  EXPECT_FALSE(audit_.entries[0].response_started);
 }
 
 TEST_F(PipelineTest, AuditRunsWithoutAnyStage) {
