@@ -18,8 +18,8 @@ struct Config {
   int parity = -1;                  // -1: default for the drive count
   std::string region = "us-east-1";
   std::string kms_key_file;  // KMS root key file; empty: $STRONGBOX_KMS_KEY or <meta>/kms-root.key
-  bool audit_best_effort = false;   // default fail-closed: no response before its record is durable
-  std::string root_access_key;  // from the environment only
+  bool audit_best_effort = false;  // default fail-closed: no response before its record is durable
+  std::string root_access_key;     // from the environment only
   std::string root_secret_key;
 };
 

@@ -116,7 +116,8 @@ bool Implemented(std::string_view method, std::string_view path, std::string_vie
   if (sub == "versions") return method == "GET" && bucket;
   if (sub == "acl") return method == "GET" || method == "PUT";
   if (sub == "policy") return bucket && (method == "GET" || method == "PUT" || method == "DELETE");
-  if (sub == "encryption") return bucket && (method == "GET" || method == "PUT" || method == "DELETE");
+  if (sub == "encryption")
+    return bucket && (method == "GET" || method == "PUT" || method == "DELETE");
   return false;
 }
 
@@ -127,8 +128,7 @@ TEST(RouterTest, BucketEncryption) {
   EXPECT_EQ(RouteOf({"HEAD", "/b", {{"encryption", ""}}}), Operation::kNotImplemented);
   EXPECT_EQ(RouteOf({"POST", "/b", {{"encryption", ""}}}), Operation::kNotImplemented);
   // Never a plain bucket/object operation: not CreateBucket, DeleteBucket or GetObject.
-  EXPECT_EQ(RouteOf({"PUT", "/b", {{"encryption", ""}, {"cors", ""}}}),
-            Operation::kNotImplemented);
+  EXPECT_EQ(RouteOf({"PUT", "/b", {{"encryption", ""}, {"cors", ""}}}), Operation::kNotImplemented);
   for (const char* method : {"GET", "PUT", "DELETE", "HEAD", "POST"}) {
     EXPECT_EQ(RouteOf({method, "/b/k", {{"encryption", ""}}}), Operation::kNotImplemented)
         << method;
@@ -137,16 +137,14 @@ TEST(RouterTest, BucketEncryption) {
 
 TEST(RouterTest, KmsAdminEndpoints) {
   EXPECT_EQ(RouteOf({"GET", "/_strongbox/admin/v1/kms/keys", {}}), Operation::kAdminKmsListKeys);
-  EXPECT_EQ(RouteOf({"POST", "/_strongbox/admin/v1/kms/keys", {}}),
-            Operation::kAdminKmsCreateKey);
+  EXPECT_EQ(RouteOf({"POST", "/_strongbox/admin/v1/kms/keys", {}}), Operation::kAdminKmsCreateKey);
   EXPECT_EQ(RouteOf({"POST", "/_strongbox/admin/v1/kms/keys/app/rotate", {}}),
             Operation::kAdminKmsRotateKey);
   EXPECT_EQ(RouteOf({"POST", "/_strongbox/admin/v1/kms/keys/aws%2Fs3/disable", {}}),
             Operation::kAdminKmsDisableKey);
   EXPECT_EQ(RouteOf({"POST", "/_strongbox/admin/v1/kms/keys/a/b/enable", {}}),
             Operation::kAdminKmsEnableKey);
-  EXPECT_EQ(RouteOf({"GET", "/_strongbox/admin/v1/kms/keys/app/rotate", {}}),
-            Operation::kUnknown);
+  EXPECT_EQ(RouteOf({"GET", "/_strongbox/admin/v1/kms/keys/app/rotate", {}}), Operation::kUnknown);
   EXPECT_EQ(RouteOf({"POST", "/_strongbox/admin/v1/kms/keys/app/explode", {}}),
             Operation::kUnknown);
   EXPECT_EQ(RouteOf({"DELETE", "/_strongbox/admin/v1/kms/keys", {}}), Operation::kUnknown);
