@@ -11,6 +11,7 @@ audit::AuditRecord MakeAuditRecord(const RequestContext& ctx) {
   const auto& p = ctx.auth.principal;
   r.principal.access_key = p.access_key;
   r.principal.user = p.anonymous ? "anonymous" : p.user;
+  r.principal.groups = p.groups;
   r.principal.source_ip = ctx.http.remote_ip;
   r.principal.tls = ctx.http.tls;
   r.operation = std::string(OperationName(ctx.req.op));
@@ -19,6 +20,8 @@ audit::AuditRecord MakeAuditRecord(const RequestContext& ctx) {
   if (const std::string* v = ctx.req.Query("versionId")) r.version_id = *v;
   r.decision.allowed = ctx.decision.allowed;
   r.decision.decided_by = ctx.decision.decided_by;
+  r.decision.policy_id = ctx.decision.policy_id;
+  r.decision.statement_id = ctx.decision.statement_id;
   r.http_status = ctx.audit.http_status;
   r.error_code = ctx.audit.error_code;
   r.bytes_in = ctx.audit.bytes_in;

@@ -5,6 +5,7 @@ add_library(sb_gateway
   ${CMAKE_CURRENT_SOURCE_DIR}/http_server.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/s3_request.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/s3_router.cc
+  ${CMAKE_CURRENT_SOURCE_DIR}/iam_routes.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/s3_errors.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/request_context.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/pipeline.cc
@@ -18,6 +19,7 @@ add_library(sb_gateway
   ${CMAKE_CURRENT_SOURCE_DIR}/stages/parse_stage.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/stages/authenticate_stage.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/stages/authorize_stage.cc
+  ${CMAKE_CURRENT_SOURCE_DIR}/stages/request_conditions.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/handlers/handler_util.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/handlers/range.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/handlers/sse_headers.cc
@@ -29,7 +31,11 @@ add_library(sb_gateway
   ${CMAKE_CURRENT_SOURCE_DIR}/handlers/list_handlers.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/handlers/admin_handlers.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/handlers/acl_handlers.cc
-  ${CMAKE_CURRENT_SOURCE_DIR}/handlers/audit_handlers.cc)
+  ${CMAKE_CURRENT_SOURCE_DIR}/handlers/audit_handlers.cc
+  ${CMAKE_CURRENT_SOURCE_DIR}/handlers/bucket_policy_handlers.cc
+  ${CMAKE_CURRENT_SOURCE_DIR}/handlers/iam_json.cc
+  ${CMAKE_CURRENT_SOURCE_DIR}/handlers/iam_handlers.cc
+  ${CMAKE_CURRENT_SOURCE_DIR}/handlers/iam_policy_handlers.cc)
 add_library(sb::gateway ALIAS sb_gateway)
 target_link_libraries(sb_gateway
   PUBLIC sb::common sb::gateway_auth sb::gateway_xml sb::metadata sb::erasure sb::policy sb::audit sb::sse

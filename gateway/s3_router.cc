@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "gateway/iam_routes.h"
+
 namespace sb::gateway {
 namespace {
 
@@ -49,6 +51,17 @@ bool HasUnsupported(const RouteInput& in) {
   return false;
 }
 
+// ?policy: implemented for buckets only, and never together with an unsupported subresource.
+Operation RouteBucketPolicy(const RouteInput& in) {
+  for (auto name : kUnsupportedSubresources) {
+    if (name != "policy" && Has(in, name)) return Operation::kNotImplemented;
+  }
+  if (in.method == "GET") return Operation::kGetBucketPolicy;
+  if (in.method == "PUT") return Operation::kPutBucketPolicy;
+  if (in.method == "DELETE") return Operation::kDeleteBucketPolicy;
+  return Operation::kNotImplemented;
+}
+
 // /_strongbox/admin/v1/kms/keys[/ID/(rotate|disable|enable)]; key ids may contain '/'.
 Operation RouteKms(const RouteInput& in) {
   constexpr std::string_view kKeys = "/_strongbox/admin/v1/kms/keys";
@@ -70,6 +83,7 @@ Operation RouteKms(const RouteInput& in) {
 Operation RouteInternal(const RouteInput& in) {
   if (in.raw_path == "/_strongbox/health/live") return Operation::kHealthLive;
   if (in.raw_path == "/_strongbox/health/ready") return Operation::kHealthReady;
+  if (in.raw_path.starts_with(kIamAdminPrefix)) return RouteIam(in.method, in.raw_path);
   if (Operation kms = RouteKms(in); kms != Operation::kUnknown) return kms;
   if (in.method != "GET") return Operation::kUnknown;
   if (in.raw_path == "/_strongbox/admin/v1/info") return Operation::kAdminInfo;
@@ -81,6 +95,7 @@ Operation RouteInternal(const RouteInput& in) {
 
 Operation RouteBucket(const RouteInput& in) {
   const auto& m = in.method;
+  if (Has(in, "policy")) return RouteBucketPolicy(in);
   if (m == "GET") {
     if (Has(in, "location")) return Operation::kGetBucketLocation;
     if (Has(in, "versioning")) return Operation::kGetBucketVersioning;
@@ -168,6 +183,56 @@ std::string_view OperationName(Operation op) {
       return "AdminAuditVerify";
     case Operation::kAdminAuditQuery:
       return "AdminAuditQuery";
+    case Operation::kAdminIamListUsers:
+      return "AdminIamListUsers";
+    case Operation::kAdminIamCreateUser:
+      return "AdminIamCreateUser";
+    case Operation::kAdminIamGetUser:
+      return "AdminIamGetUser";
+    case Operation::kAdminIamDeleteUser:
+      return "AdminIamDeleteUser";
+    case Operation::kAdminIamSetUserStatus:
+      return "AdminIamSetUserStatus";
+    case Operation::kAdminIamListAccessKeys:
+      return "AdminIamListAccessKeys";
+    case Operation::kAdminIamCreateAccessKey:
+      return "AdminIamCreateAccessKey";
+    case Operation::kAdminIamDeleteAccessKey:
+      return "AdminIamDeleteAccessKey";
+    case Operation::kAdminIamSetAccessKeyStatus:
+      return "AdminIamSetAccessKeyStatus";
+    case Operation::kAdminIamListGroups:
+      return "AdminIamListGroups";
+    case Operation::kAdminIamCreateGroup:
+      return "AdminIamCreateGroup";
+    case Operation::kAdminIamGetGroup:
+      return "AdminIamGetGroup";
+    case Operation::kAdminIamDeleteGroup:
+      return "AdminIamDeleteGroup";
+    case Operation::kAdminIamAddGroupMember:
+      return "AdminIamAddGroupMember";
+    case Operation::kAdminIamRemoveGroupMember:
+      return "AdminIamRemoveGroupMember";
+    case Operation::kAdminIamListPolicies:
+      return "AdminIamListPolicies";
+    case Operation::kAdminIamGetPolicy:
+      return "AdminIamGetPolicy";
+    case Operation::kAdminIamPutPolicy:
+      return "AdminIamPutPolicy";
+    case Operation::kAdminIamDeletePolicy:
+      return "AdminIamDeletePolicy";
+    case Operation::kAdminIamAttachPolicy:
+      return "AdminIamAttachPolicy";
+    case Operation::kAdminIamDetachPolicy:
+      return "AdminIamDetachPolicy";
+    case Operation::kAdminIamSimulate:
+      return "AdminIamSimulate";
+    case Operation::kGetBucketPolicy:
+      return "GetBucketPolicy";
+    case Operation::kPutBucketPolicy:
+      return "PutBucketPolicy";
+    case Operation::kDeleteBucketPolicy:
+      return "DeleteBucketPolicy";
     case Operation::kAdminKmsListKeys:
       return "AdminKmsListKeys";
     case Operation::kAdminKmsCreateKey:

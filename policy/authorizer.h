@@ -3,7 +3,8 @@
 // root credential included), then an Allow from the user's identity policies (its own
 // managed policies and its groups') or from the bucket policy, else implicit deny. Root is
 // allowed unless explicitly denied; anonymous requests only through the bucket policy.
-// Administrative actions ("admin:*") are for the root credential only.
+// Administrative actions ("admin:*") are for the root credential only, and root can always
+// Get/Put/DeleteBucketPolicy (AWS's protection against a policy that locks everyone out).
 // Thread-safe.
 #pragma once
 

@@ -19,6 +19,8 @@
 #include "metadata/metadata_store.h"
 #include "policy/audit/audit_log.h"
 #include "policy/authorizer.h"
+#include "policy/bucket_policy.h"
+#include "policy/iam/iam_store.h"
 #include "policy/identity.h"
 #include "server/kms_setup.h"
 #include "server/root_credentials.h"
@@ -84,11 +86,15 @@ absl::Status Run(const Config& config) {
   SB_RETURN_IF_ERROR(MakeDirs(audit_options.dir));
   SB_ASSIGN_OR_RETURN(auto audit_log, audit::AuditLog::Open(audit_options));
 
-  policy::IdentityStore identities(root.credential);
-  policy::Authorizer authorizer;
   // Encryption at rest (built-in KMS): see server/kms_setup.h.
   SB_ASSIGN_OR_RETURN(sse::Key256 kms_root, LoadKmsRootKey(config.meta_dir, config.kms_key_file));
   SB_ASSIGN_OR_RETURN(auto keyring, OpenKeyring(config.meta_dir, kms_root));
+  // IAM users, groups and policies; access key secrets are sealed under a key derived from
+  // the KMS root key, so they are only as readable as SSE-S3 data.
+  SB_ASSIGN_OR_RETURN(auto iam, policy::iam::IamStore::Open(*meta, kms_root, clock));
+  policy::IdentityStore identities(root.credential, iam.get());
+  policy::BucketPolicyCache bucket_policies(*meta);
+  policy::Authorizer authorizer(iam.get(), &bucket_policies, &clock);
   gateway::ObjectService objects(*meta, *data, clock, *keyring);
   gateway::Services services{*meta,
                              objects,
@@ -98,6 +104,8 @@ absl::Status Run(const Config& config) {
                              {kVersion, clock.Now(), config.drives},
                              audit_options.dir,
                              audit_log->PublicKeyPem()};
+  services.iam = iam.get();
+  services.authorizer = &authorizer;
   std::vector<std::unique_ptr<gateway::Stage>> stages;
   stages.push_back(std::make_unique<gateway::ParseStage>());
   stages.push_back(std::make_unique<gateway::AuthenticateStage>(identities, clock, config.region));

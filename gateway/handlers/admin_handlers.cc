@@ -90,6 +90,33 @@ absl::Status Dispatch(RequestContext& ctx, Services& s) {
     case Operation::kAdminAuditVerify:
     case Operation::kAdminAuditQuery:
       return HandleAuditOperation(ctx, s);
+    case Operation::kAdminIamListUsers:
+    case Operation::kAdminIamCreateUser:
+    case Operation::kAdminIamGetUser:
+    case Operation::kAdminIamDeleteUser:
+    case Operation::kAdminIamSetUserStatus:
+    case Operation::kAdminIamListAccessKeys:
+    case Operation::kAdminIamCreateAccessKey:
+    case Operation::kAdminIamDeleteAccessKey:
+    case Operation::kAdminIamSetAccessKeyStatus:
+    case Operation::kAdminIamListGroups:
+    case Operation::kAdminIamCreateGroup:
+    case Operation::kAdminIamGetGroup:
+    case Operation::kAdminIamDeleteGroup:
+    case Operation::kAdminIamAddGroupMember:
+    case Operation::kAdminIamRemoveGroupMember:
+    case Operation::kAdminIamListPolicies:
+    case Operation::kAdminIamGetPolicy:
+    case Operation::kAdminIamPutPolicy:
+    case Operation::kAdminIamDeletePolicy:
+    case Operation::kAdminIamAttachPolicy:
+    case Operation::kAdminIamDetachPolicy:
+    case Operation::kAdminIamSimulate:
+      return HandleIamOperation(ctx, s);
+    case Operation::kGetBucketPolicy:
+    case Operation::kPutBucketPolicy:
+    case Operation::kDeleteBucketPolicy:
+      return HandleBucketPolicyOperation(ctx, s);
     case Operation::kGetBucketEncryption:
     case Operation::kPutBucketEncryption:
     case Operation::kDeleteBucketEncryption:

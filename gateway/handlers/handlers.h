@@ -14,6 +14,8 @@
 #include "gateway/object_service.h"
 #include "gateway/request_context.h"
 #include "metadata/metadata_store.h"
+#include "policy/authorizer.h"
+#include "policy/iam/iam_store.h"
 
 namespace sb::gateway {
 
@@ -34,6 +36,9 @@ struct Services {
   // The tamper-evident audit log's directory and signing public key (admin API).
   std::string audit_dir;
   std::string audit_public_key_pem;
+  // The IAM store (admin API) and the authorizer `simulate` runs; null without IAM.
+  policy::iam::IamStore* iam = nullptr;
+  const policy::Authorizer* authorizer = nullptr;
 };
 
 absl::Status Dispatch(RequestContext& ctx, Services& services);
@@ -46,6 +51,8 @@ absl::Status HandleListOperation(RequestContext& ctx, Services& s);
 absl::Status HandleAdminOperation(RequestContext& ctx, Services& s);
 absl::Status HandleAclOperation(RequestContext& ctx, Services& s);
 absl::Status HandleAuditOperation(RequestContext& ctx, Services& s);
+absl::Status HandleIamOperation(RequestContext& ctx, Services& s);
+absl::Status HandleBucketPolicyOperation(RequestContext& ctx, Services& s);
 absl::Status HandleEncryptionOperation(RequestContext& ctx, Services& s);
 absl::Status HandleKmsOperation(RequestContext& ctx, Services& s);
 

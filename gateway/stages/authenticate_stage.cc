@@ -80,6 +80,9 @@ absl::Status AuthenticateStage::Run(RequestContext& ctx) {
     p.access_key = cred.access_key;
     p.user = cred.user;
     p.is_root = cred.is_root;
+    p.user_id = cred.user_id;
+    p.groups = cred.groups;
+    identities_.NoteUsed(cred.access_key);  // the signature verified
   }
 
   AwsChunkedSource* chunked = nullptr;

@@ -1,5 +1,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/error_reason.h"
+#include "common/status_macros.h"
+#include "gateway/stages/request_conditions.h"
 #include "gateway/stages/stages.h"
 
 namespace sb::gateway {
@@ -55,6 +57,56 @@ std::string_view ActionFor(Operation op) {
     case Operation::kAdminAuditVerify:
     case Operation::kAdminAuditQuery:
       return "admin:AuditRead";
+    case Operation::kAdminIamListUsers:
+      return "admin:ListUsers";
+    case Operation::kAdminIamCreateUser:
+      return "admin:CreateUser";
+    case Operation::kAdminIamGetUser:
+      return "admin:GetUser";
+    case Operation::kAdminIamDeleteUser:
+      return "admin:DeleteUser";
+    case Operation::kAdminIamSetUserStatus:
+      return "admin:UpdateUser";
+    case Operation::kAdminIamListAccessKeys:
+      return "admin:ListAccessKeys";
+    case Operation::kAdminIamCreateAccessKey:
+      return "admin:CreateAccessKey";
+    case Operation::kAdminIamDeleteAccessKey:
+      return "admin:DeleteAccessKey";
+    case Operation::kAdminIamSetAccessKeyStatus:
+      return "admin:UpdateAccessKey";
+    case Operation::kAdminIamListGroups:
+      return "admin:ListGroups";
+    case Operation::kAdminIamCreateGroup:
+      return "admin:CreateGroup";
+    case Operation::kAdminIamGetGroup:
+      return "admin:GetGroup";
+    case Operation::kAdminIamDeleteGroup:
+      return "admin:DeleteGroup";
+    case Operation::kAdminIamAddGroupMember:
+      return "admin:AddUserToGroup";
+    case Operation::kAdminIamRemoveGroupMember:
+      return "admin:RemoveUserFromGroup";
+    case Operation::kAdminIamListPolicies:
+      return "admin:ListPolicies";
+    case Operation::kAdminIamGetPolicy:
+      return "admin:GetPolicy";
+    case Operation::kAdminIamPutPolicy:
+      return "admin:PutPolicy";
+    case Operation::kAdminIamDeletePolicy:
+      return "admin:DeletePolicy";
+    case Operation::kAdminIamAttachPolicy:
+      return "admin:AttachPolicy";
+    case Operation::kAdminIamDetachPolicy:
+      return "admin:DetachPolicy";
+    case Operation::kAdminIamSimulate:
+      return "admin:SimulatePolicy";
+    case Operation::kGetBucketPolicy:
+      return "s3:GetBucketPolicy";
+    case Operation::kPutBucketPolicy:
+      return "s3:PutBucketPolicy";
+    case Operation::kDeleteBucketPolicy:
+      return "s3:DeleteBucketPolicy";
     case Operation::kGetBucketEncryption:
       return "s3:GetEncryptionConfiguration";
     case Operation::kPutBucketEncryption:
@@ -84,7 +136,7 @@ absl::Status AuthorizeStage::Run(RequestContext& ctx) {
   std::string_view action = ActionFor(ctx.req.op);
   if (action.empty()) {
     // Health probes are public by design: they reveal only liveness.
-    ctx.decision = {true, "public-endpoint"};
+    ctx.decision = {true, "public-endpoint", "", ""};
     return absl::OkStatus();
   }
   std::string resource = "arn:aws:s3:::*";
@@ -93,7 +145,18 @@ absl::Status AuthorizeStage::Run(RequestContext& ctx) {
                    ? absl::StrCat("arn:aws:s3:::", ctx.req.bucket)
                    : absl::StrCat("arn:aws:s3:::", ctx.req.bucket, "/", ctx.req.key);
   }
-  ctx.decision = authorizer_.Authorize(ctx.auth.principal, action, resource);
+  policy::AuthzRequest request;
+  request.principal = &ctx.auth.principal;
+  request.action = action;
+  request.resource = resource;
+  request.bucket = ctx.req.bucket;
+  request.context = RequestConditions(ctx);
+  absl::StatusOr<policy::Decision> decision = authorizer_.Authorize(request);
+  if (!decision.ok()) {
+    ctx.decision = {false, "error", "", ""};  // fail closed (e.g. unreadable bucket policy)
+    return decision.status();
+  }
+  ctx.decision = *std::move(decision);
   if (!ctx.decision.allowed) {
     return MakeError(absl::StatusCode::kPermissionDenied, ErrorReason::kAccessDenied,
                      "Access Denied");

@@ -4,6 +4,7 @@
 sb_unit_test(NAME gateway_core_test
   SOURCES
     ${CMAKE_CURRENT_SOURCE_DIR}/router_test.cc
+    ${CMAKE_CURRENT_SOURCE_DIR}/iam_routes_test.cc
     ${CMAKE_CURRENT_SOURCE_DIR}/s3_request_test.cc
     ${CMAKE_CURRENT_SOURCE_DIR}/s3_errors_test.cc
     ${CMAKE_CURRENT_SOURCE_DIR}/range_test.cc

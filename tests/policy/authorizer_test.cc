@@ -143,6 +143,21 @@ TEST_F(IamAuthorizerTest, ExplicitDenyInTheBucketPolicyBindsRootToo) {
   EXPECT_TRUE(Decide(root_, "s3:DeleteObject", "arn:aws:s3:::data/open/a").allowed);
 }
 
+TEST_F(IamAuthorizerTest, RootCanAlwaysManageTheBucketPolicy) {
+  SetBucketPolicy(R"({"Version":"2012-10-17","Statement":[
+      {"Sid":"DenyAll","Effect":"Deny","Principal":"*","Action":"s3:*",
+       "Resource":["arn:aws:s3:::data","arn:aws:s3:::data/*"]}]})");
+  EXPECT_FALSE(Decide(root_, "s3:GetObject", "arn:aws:s3:::data/a").allowed);
+  for (const char* action : {"s3:GetBucketPolicy", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy"}) {
+    EXPECT_TRUE(Decide(root_, action, "arn:aws:s3:::data").allowed) << action;
+  }
+  ASSERT_THAT(iam_->PutPolicy("all", R"({"Version":"2012-10-17","Statement":[
+      {"Effect":"Allow","Action":"s3:*","Resource":"*"}]})"),
+              IsOk());
+  ASSERT_THAT(iam_->AttachUserPolicy("alice", "all"), IsOk());
+  EXPECT_FALSE(Decide(alice_, "s3:DeleteBucketPolicy", "arn:aws:s3:::data").allowed);
+}
+
 TEST_F(IamAuthorizerTest, BucketPolicyCanNameAUser) {
   SetBucketPolicy(R"({"Version":"2012-10-17","Statement":[
       {"Sid":"Alice","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::000000000000:user/alice"},
@@ -219,6 +234,10 @@ TEST_F(IamAuthorizerTest, UnparsableStoredBucketPolicyFailsClosed) {
   request.bucket = "data";
   EXPECT_THAT(authz_->Authorize(request),
               StatusIs(absl::StatusCode::kDataLoss, ErrorReason::kDataCorrupted));
+  // Root can still replace or delete it.
+  request.action = "s3:DeleteBucketPolicy";
+  EXPECT_THAT(authz_->Authorize(request), IsOk());
+  request.action = "s3:GetObject";
   // No bucket: no bucket policy, no error.
   request.bucket = "nonexistent";
   EXPECT_THAT(authz_->Authorize(request), IsOk());

@@ -6,6 +6,7 @@ sb_unit_test(NAME sbctl_test
     sbctl_alias_path_test.cc
     sbctl_cli_test.cc
     sbctl_config_store_test.cc
+    sbctl_iam_test.cc
     sbctl_info_format_test.cc
     sbctl_kms_test.cc
     sbctl_sigv4_check.cc

@@ -65,7 +65,7 @@ class IamStoreTest : public ::testing::Test {
     std::error_code ec;
     std::filesystem::remove_all(dir_, ec);
   }
-  void SetUp() override { Reopen(); }
+  void SetUp() override { ASSERT_TRUE(Reopen().ok()); }
 
   // Closes everything and opens the metadata and IAM stores again (with `root_key`).
   absl::Status Reopen(const sse::Key256& root_key = TestRootKey()) {

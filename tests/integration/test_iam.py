@@ -1,0 +1,382 @@
+"""IAM users, groups, managed policies and bucket policies, end to end: users and access keys
+are created with sbctl against the real server and used with boto3; policies are enforced
+from the next request; disabling a user or deleting a key refuses it at once; bucket
+policies grant anonymous reads of a prefix and an explicit Deny binds even the root
+credential (as in AWS); `sbctl policy simulate` explains decisions; the audit log names the
+deciding policy and statement; users and keys survive a restart."""
+
+import json
+import os
+import sys
+import tempfile
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "testing"))
+
+from server_harness import ServerTestCase, main, run_tool, unique_bucket  # noqa: E402
+
+
+def sbctl_path() -> Path:
+    return Path(os.environ.get("STRONGBOX_BIN", "build/bin/strongbox")).parent / "sbctl"
+
+
+def read_only_policy(bucket: str) -> dict:
+    return {"Version": "2012-10-17", "Statement": [
+        {"Sid": "Read", "Effect": "Allow", "Action": ["s3:GetObject", "s3:ListBucket"],
+         "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"]}]}
+
+
+def full_policy(bucket: str) -> dict:
+    return {"Version": "2012-10-17", "Statement": [
+        {"Sid": "All", "Effect": "Allow", "Action": "s3:*",
+         "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"]}]}
+
+
+class IamTestBase(ServerTestCase):
+    timeout_seconds = 240
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.tmp = tempfile.TemporaryDirectory(prefix="sb-iam-")
+        cls.alias("t", cls.server.access_key, cls.server.secret_key)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+        super().tearDownClass()
+
+    @classmethod
+    def alias(cls, name, access_key, secret_key):
+        cls.sbctl("alias", "set", name, cls.server.url("").rstrip("/"), access_key, secret_key)
+
+    @classmethod
+    def sbctl(cls, *args, check=True, input=None):
+        env = {"PATH": os.environ.get("PATH", ""), "HOME": cls.tmp.name,
+               "SBCTL_CONFIG_DIR": cls.tmp.name}
+        return run_tool([str(sbctl_path())] + list(args), env, 60, check, input=input)
+
+    def sbctl_json(self, *args):
+        return json.loads(self.sbctl("--json", *args).stdout)
+
+    def store_policy(self, name: str, document: dict):
+        path = Path(self.tmp.name) / f"{name}.json"
+        path.write_text(json.dumps(document))
+        self.sbctl("policy", "create", "t", name, str(path))
+
+    def new_user(self, name: str):
+        """Creates a user and an access key; returns a boto3 client signed with that key."""
+        self.sbctl("user", "add", "t", name)
+        key = self.sbctl_json("accesskey", "create", "t", name)
+        self.assertTrue(key["access_key_id"].startswith("SBAK"), key)
+        self.assertEqual(len(key["secret_access_key"]), 40)
+        return key, self.server.boto3_client(access_key=key["access_key_id"],
+                                             secret_key=key["secret_access_key"])
+
+    def anonymous_get(self, bucket: str, key: str) -> int:
+        try:
+            with urllib.request.urlopen(self.server.url(f"/{bucket}/{key}"), timeout=10) as r:
+                r.read()
+                return r.status
+        except urllib.error.HTTPError as e:
+            return e.code
+
+
+class IamUsersTest(IamTestBase):
+    def test_user_needs_a_policy_and_read_only_means_read_only(self):
+        bucket = unique_bucket("iam-ro")
+        self.s3.create_bucket(Bucket=bucket)
+        self.s3.put_object(Bucket=bucket, Key="report.txt", Body=b"q3")
+        key, alice = self.new_user("alice")
+
+        # No policy yet: authenticated, but everything is denied.
+        self.assertClientError(alice.get_object, "AccessDenied", 403, Bucket=bucket,
+                               Key="report.txt")
+        self.assertClientError(alice.list_objects_v2, "AccessDenied", 403, Bucket=bucket)
+
+        self.store_policy("read-only", read_only_policy(bucket))
+        self.sbctl("policy", "attach", "t", "read-only", "--user", "alice")
+        self.assertEqual(alice.get_object(Bucket=bucket, Key="report.txt")["Body"].read(), b"q3")
+        listed = alice.list_objects_v2(Bucket=bucket)
+        self.assertEqual([o["Key"] for o in listed["Contents"]], ["report.txt"])
+        self.assertClientError(alice.put_object, "AccessDenied", 403, Bucket=bucket, Key="w",
+                               Body=b"x")
+        self.assertClientError(alice.delete_object, "AccessDenied", 403, Bucket=bucket,
+                               Key="report.txt")
+        # Another bucket is not covered by the policy.
+        other = unique_bucket("iam-other")
+        self.s3.create_bucket(Bucket=other)
+        self.assertClientError(alice.list_objects_v2, "AccessDenied", 403, Bucket=other)
+
+        # The audit log names the deciding policy and statement.
+        records = self.sbctl_json("audit", "query", f"t/{bucket}/report.txt", "--user",
+                                  "alice")["records"]
+        decided = {(r["operation"], r["status"], r["decided_by"]) for r in records}
+        self.assertIn(("GetObject", 200, "policy:read-only#Read"), decided)
+        self.assertIn(("GetObject", 403, "implicit-deny"), decided)
+
+        # Detaching takes effect on the next request.
+        self.sbctl("policy", "detach", "t", "read-only", "--user", "alice")
+        self.assertClientError(alice.get_object, "AccessDenied", 403, Bucket=bucket,
+                               Key="report.txt")
+        # An attached policy cannot be deleted; a detached one can.
+        self.sbctl("policy", "attach", "t", "read-only", "--user", "alice")
+        res = self.sbctl("policy", "rm", "t", "read-only", check=False)
+        self.assertNotEqual(res.returncode, 0)
+        self.assertIn("DeleteConflict", res.stderr)
+        self.sbctl("user", "rm", "t", "alice")
+        self.sbctl("policy", "rm", "t", "read-only")
+        # The deleted user's key is gone with it.
+        self.assertClientError(alice.list_buckets, "InvalidAccessKeyId", 403)
+
+    def test_disabling_users_and_keys_takes_effect_on_the_next_request(self):
+        bucket = unique_bucket("iam-dis")
+        self.s3.create_bucket(Bucket=bucket)
+        key, bob = self.new_user("bob")
+        self.store_policy("bob-full", full_policy(bucket))
+        self.sbctl("policy", "attach", "t", "bob-full", "--user", "bob")
+        bob.put_object(Bucket=bucket, Key="a", Body=b"1")
+
+        self.sbctl("user", "disable", "t", "bob")
+        self.assertClientError(bob.put_object, "InvalidAccessKeyId", 403, Bucket=bucket, Key="a",
+                               Body=b"2")
+        users = {u["name"]: u for u in self.sbctl_json("user", "ls", "t")["users"]}
+        self.assertFalse(users["bob"]["enabled"])
+        self.sbctl("user", "enable", "t", "bob")
+        bob.put_object(Bucket=bucket, Key="a", Body=b"3")
+
+        key_id = key["access_key_id"]
+        self.sbctl("accesskey", "disable", "t", key_id)
+        self.assertClientError(bob.get_object, "InvalidAccessKeyId", 403, Bucket=bucket, Key="a")
+        self.sbctl("accesskey", "enable", "t", key_id)
+        self.assertEqual(bob.get_object(Bucket=bucket, Key="a")["Body"].read(), b"3")
+
+        # A second key works independently; listing never shows a secret.
+        second = self.sbctl_json("accesskey", "create", "t", "bob")
+        listed = self.sbctl("accesskey", "ls", "t", "bob").stdout
+        self.assertIn(key_id, listed)
+        self.assertIn(second["access_key_id"], listed)
+        self.assertNotIn(second["secret_access_key"], listed)
+        self.assertNotIn(key["secret_access_key"], listed)
+        keys = self.sbctl_json("accesskey", "ls", "t", "bob")["access_keys"]
+        used = {k["access_key_id"]: k["last_used"] for k in keys}
+        self.assertIsNotNone(used[key_id])  # it authenticated requests
+        self.assertIsNone(used[second["access_key_id"]])
+        self.sbctl("accesskey", "rm", "t", key_id)
+        self.assertClientError(bob.get_object, "InvalidAccessKeyId", 403, Bucket=bucket, Key="a")
+        bob2 = self.server.boto3_client(access_key=second["access_key_id"],
+                                        secret_key=second["secret_access_key"])
+        self.assertEqual(bob2.get_object(Bucket=bucket, Key="a")["Body"].read(), b"3")
+
+    def test_group_policies_apply_to_members(self):
+        bucket = unique_bucket("iam-grp")
+        self.s3.create_bucket(Bucket=bucket)
+        self.s3.put_object(Bucket=bucket, Key="k", Body=b"v")
+        _, carol = self.new_user("carol")
+        self.sbctl("group", "add", "t", "readers")
+        self.store_policy("readers-policy", read_only_policy(bucket))
+        self.sbctl("policy", "attach", "t", "readers-policy", "--group", "readers")
+        self.assertClientError(carol.get_object, "AccessDenied", 403, Bucket=bucket, Key="k")
+        self.sbctl("group", "addmember", "t", "readers", "carol")
+        self.assertEqual(carol.get_object(Bucket=bucket, Key="k")["Body"].read(), b"v")
+        info = self.sbctl_json("group", "info", "t", "readers")
+        self.assertEqual(info["members"], ["carol"])
+        self.assertEqual(info["policies"], ["readers-policy"])
+        self.sbctl("group", "rmmember", "t", "readers", "carol")
+        self.assertClientError(carol.get_object, "AccessDenied", 403, Bucket=bucket, Key="k")
+
+    def test_admin_api_is_for_root_only(self):
+        _, dave = self.new_user("dave")
+        everything = {"Version": "2012-10-17",
+                      "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+        self.store_policy("everything", everything)
+        self.sbctl("policy", "attach", "t", "everything", "--user", "dave")
+        key = self.sbctl_json("accesskey", "create", "t", "dave")
+        self.alias("dave", key["access_key_id"], key["secret_access_key"])
+        res = self.sbctl("user", "ls", "dave", check=False)
+        self.assertNotEqual(res.returncode, 0)
+        self.assertIn("AccessDenied", res.stderr)
+        res = self.sbctl("user", "add", "dave", "mallory", check=False)
+        self.assertNotEqual(res.returncode, 0)
+        names = [u["name"] for u in self.sbctl_json("user", "ls", "t")["users"]]
+        self.assertNotIn("mallory", names)
+
+    def test_bad_requests_are_refused_with_iam_errors(self):
+        res = self.sbctl("user", "add", "t", "bad name", check=False)
+        self.assertEqual(res.returncode, 2)
+        self.assertIn("InvalidArgument", res.stderr)
+        self.sbctl("user", "add", "t", "erin")
+        res = self.sbctl("user", "add", "t", "ERIN", check=False)
+        self.assertIn("EntityAlreadyExists", res.stderr)
+        res = self.sbctl("user", "info", "t", "nobody", check=False)
+        self.assertIn("NoSuchEntity", res.stderr)
+        bad = Path(self.tmp.name) / "bad.json"
+        bad.write_text('{"Version": "2012-10-17", "Statement": [{"Effect": "Allow"}]}')
+        res = self.sbctl("policy", "create", "t", "bad", str(bad), check=False)
+        self.assertNotEqual(res.returncode, 0)
+        self.assertIn("MalformedPolicy", res.stderr)
+
+    def test_simulate_explains_the_decision(self):
+        bucket = unique_bucket("iam-sim")
+        self.s3.create_bucket(Bucket=bucket)
+        self.sbctl("user", "add", "t", "frank")
+        self.store_policy("frank-read", read_only_policy(bucket))
+        self.sbctl("policy", "attach", "t", "frank-read", "--user", "frank")
+        allowed = self.sbctl_json("policy", "simulate", "t", "--user", "frank", "--action",
+                                  "s3:GetObject", "--resource", f"arn:aws:s3:::{bucket}/x")
+        self.assertTrue(allowed["allowed"])
+        self.assertEqual(allowed["decided_by"], "policy:frank-read#Read")
+        self.assertEqual(allowed["identity_policies"], ["frank-read"])
+        denied = self.sbctl_json("policy", "simulate", "t", "--user", "frank", "--action",
+                                 "s3:PutObject", "--resource", f"arn:aws:s3:::{bucket}/x")
+        self.assertFalse(denied["allowed"])
+        self.assertEqual(denied["decided_by"], "implicit-deny")
+        self.assertEqual(denied["decision"]["kind"], "ImplicitDeny")
+        read = next(s for s in denied["statements"] if s["sid"] == "Read")
+        self.assertFalse(read["action_matched"])
+        self.assertTrue(read["resource_matched"])
+        self.assertFalse(read["applies"])
+        human = self.sbctl("policy", "simulate", "t", "--user", "frank", "--action",
+                           "s3:PutObject", "--resource", f"arn:aws:s3:::{bucket}/x").stdout
+        self.assertIn("DENIED", human)
+        self.assertIn("frank-read", human)
+        # Conditions from --context are evaluated.
+        self.store_policy("frank-net", {"Version": "2012-10-17", "Statement": [
+            {"Sid": "Net", "Effect": "Allow", "Action": "s3:PutObject",
+             "Resource": f"arn:aws:s3:::{bucket}/*",
+             "Condition": {"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}}]})
+        self.sbctl("policy", "attach", "t", "frank-net", "--user", "frank")
+        inside = self.sbctl_json("policy", "simulate", "t", "--user", "frank", "--action",
+                                 "s3:PutObject", "--resource", f"arn:aws:s3:::{bucket}/x",
+                                 "--context", "aws:SourceIp=10.1.2.3")
+        self.assertEqual(inside["decided_by"], "policy:frank-net#Net")
+        outside = self.sbctl_json("policy", "simulate", "t", "--user", "frank", "--action",
+                                  "s3:PutObject", "--resource", f"arn:aws:s3:::{bucket}/x",
+                                  "--context", "aws:SourceIp=192.168.0.1")
+        self.assertFalse(outside["allowed"])
+
+
+class BucketPolicyTest(IamTestBase):
+    def test_anonymous_read_of_a_prefix(self):
+        bucket = unique_bucket("bp-anon")
+        self.s3.create_bucket(Bucket=bucket)
+        self.s3.put_object(Bucket=bucket, Key="public/logo.png", Body=b"png")
+        self.s3.put_object(Bucket=bucket, Key="private/plan.txt", Body=b"secret")
+        self.assertEqual(self.anonymous_get(bucket, "public/logo.png"), 403)
+        self.assertClientError(self.s3.get_bucket_policy, "NoSuchBucketPolicy", 404,
+                               Bucket=bucket)
+
+        policy = {"Version": "2012-10-17", "Statement": [
+            {"Sid": "PublicRead", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+             "Resource": f"arn:aws:s3:::{bucket}/public/*"}]}
+        self.s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(policy))
+        self.assertEqual(json.loads(self.s3.get_bucket_policy(Bucket=bucket)["Policy"]), policy)
+        self.assertEqual(self.anonymous_get(bucket, "public/logo.png"), 200)
+        self.assertEqual(self.anonymous_get(bucket, "private/plan.txt"), 403)
+        anon = self.server.boto3_client(unsigned=True)
+        self.assertEqual(anon.get_object(Bucket=bucket, Key="public/logo.png")["Body"].read(),
+                         b"png")
+        self.assertClientError(anon.put_object, "AccessDenied", 403, Bucket=bucket,
+                               Key="public/new", Body=b"x")
+        self.assertClientError(anon.list_objects_v2, "AccessDenied", 403, Bucket=bucket)
+
+        records = self.sbctl_json("audit", "query", f"t/{bucket}/public/logo.png", "--user",
+                                  "anonymous")["records"]
+        self.assertIn("bucket-policy:%s#PublicRead" % bucket,
+                      {r["decided_by"] for r in records if r["status"] == 200})
+
+        self.s3.delete_bucket_policy(Bucket=bucket)
+        self.assertEqual(self.anonymous_get(bucket, "public/logo.png"), 403)
+        self.assertClientError(self.s3.get_bucket_policy, "NoSuchBucketPolicy", 404,
+                               Bucket=bucket)
+
+    def test_malformed_policies_are_refused(self):
+        bucket = unique_bucket("bp-bad")
+        self.s3.create_bucket(Bucket=bucket)
+        no_principal = {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{bucket}/*"}]}
+        other_bucket = {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+             "Resource": "arn:aws:s3:::someone-else/*"}]}
+        for doc in ("not json", json.dumps(no_principal), json.dumps(other_bucket)):
+            self.assertClientError(self.s3.put_bucket_policy, "MalformedPolicy", 400,
+                                   Bucket=bucket, Policy=doc)
+        self.assertClientError(self.s3.get_bucket_policy, "NoSuchBucketPolicy", 404,
+                               Bucket=bucket)
+        missing = unique_bucket("missing")
+        valid = {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+             "Resource": f"arn:aws:s3:::{missing}/*"}]}
+        for doc in (valid, no_principal):
+            self.assertClientError(self.s3.put_bucket_policy, "NoSuchBucket", 404,
+                                   Bucket=missing, Policy=json.dumps(doc))
+
+    def test_explicit_deny_binds_root(self):
+        bucket = unique_bucket("bp-deny")
+        self.s3.create_bucket(Bucket=bucket)
+        self.s3.put_object(Bucket=bucket, Key="locked/ledger", Body=b"1")
+        self.s3.put_object(Bucket=bucket, Key="open/notes", Body=b"2")
+        policy = {"Version": "2012-10-17", "Statement": [
+            {"Sid": "NoDeletes", "Effect": "Deny", "Principal": "*", "Action": "s3:DeleteObject",
+             "Resource": f"arn:aws:s3:::{bucket}/locked/*"}]}
+        self.s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(policy))
+        # AWS: an explicit Deny in a bucket policy applies to the account root too.
+        self.assertClientError(self.s3.delete_object, "AccessDenied", 403, Bucket=bucket,
+                               Key="locked/ledger")
+        self.s3.delete_object(Bucket=bucket, Key="open/notes")
+        sim = self.sbctl_json("policy", "simulate", "t", "--user", "root", "--action",
+                              "s3:DeleteObject", "--resource",
+                              f"arn:aws:s3:::{bucket}/locked/ledger")
+        self.assertFalse(sim["allowed"])
+        self.assertEqual(sim["decided_by"], f"bucket-policy:{bucket}#NoDeletes")
+        self.assertEqual(sim["bucket_policy"], bucket)
+        # ... but root can always remove the policy (AWS's lockout protection).
+        self.s3.delete_bucket_policy(Bucket=bucket)
+        self.s3.delete_object(Bucket=bucket, Key="locked/ledger")
+
+    def test_bucket_policy_can_grant_a_user(self):
+        bucket = unique_bucket("bp-user")
+        self.s3.create_bucket(Bucket=bucket)
+        _, gina = self.new_user("gina")
+        self.assertClientError(gina.put_object, "AccessDenied", 403, Bucket=bucket, Key="g",
+                               Body=b"x")
+        user = self.sbctl_json("user", "info", "t", "gina")
+        policy = {"Version": "2012-10-17", "Statement": [
+            {"Sid": "Gina", "Effect": "Allow", "Principal": {"AWS": user["arn"]},
+             "Action": "s3:PutObject", "Resource": f"arn:aws:s3:::{bucket}/*"}]}
+        self.s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(policy))
+        gina.put_object(Bucket=bucket, Key="g", Body=b"x")
+        self.assertClientError(gina.get_object, "AccessDenied", 403, Bucket=bucket, Key="g")
+
+
+class IamRestartTest(IamTestBase):
+    def test_users_keys_and_policies_survive_a_restart(self):
+        bucket = unique_bucket("iam-restart")
+        self.s3.create_bucket(Bucket=bucket)
+        key, _ = self.new_user("henry")
+        self.store_policy("henry-full", full_policy(bucket))
+        self.sbctl("policy", "attach", "t", "henry-full", "--user", "henry")
+        self.s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps({
+            "Version": "2012-10-17", "Statement": [
+                {"Sid": "Pub", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+                 "Resource": f"arn:aws:s3:::{bucket}/pub/*"}]}))
+        self.server.stop()
+        # The secret is not on disk in the clear.
+        meta = self.server.data_dir / "meta"
+        secret = key["secret_access_key"].encode()
+        for path in meta.rglob("*"):
+            if path.is_file():
+                self.assertNotIn(secret, path.read_bytes(), path)
+        self.server.start()
+        type(self).s3 = self.server.boto3_client()
+        henry = self.server.boto3_client(access_key=key["access_key_id"],
+                                         secret_key=key["secret_access_key"])
+        henry.put_object(Bucket=bucket, Key="pub/x", Body=b"after restart")
+        self.assertEqual(self.anonymous_get(bucket, "pub/x"), 200)
+        self.assertEqual(self.anonymous_get(bucket, "other"), 403)
+
+
+if __name__ == "__main__":
+    main()
