@@ -37,14 +37,10 @@ bool ValidBucketName(std::string_view name) {
 }
 
 absl::Status ListBuckets(RequestContext& ctx, Services& s) {
+  // Every bucket belongs to the one account, so whoever the Authorize stage allowed
+  // s3:ListAllMyBuckets (root, or an IAM user granted it) sees all of them, as in AWS.
   SB_ASSIGN_OR_RETURN(auto buckets, s.meta.ListBuckets());
-  std::vector<metadata::BucketRecord> mine;
-  for (auto& b : buckets) {
-    if (ctx.auth.principal.is_root || b.owner() == ctx.auth.principal.user) {
-      mine.push_back(std::move(b));
-    }
-  }
-  return ctx.Respond(200, {}, xml::ListAllMyBucketsXml(ctx.auth.principal.user, mine));
+  return ctx.Respond(200, {}, xml::ListAllMyBucketsXml(ctx.auth.principal.user, buckets));
 }
 
 absl::Status CreateBucket(RequestContext& ctx, Services& s) {

@@ -170,6 +170,20 @@ class IamUsersTest(IamTestBase):
                                         secret_key=second["secret_access_key"])
         self.assertEqual(bob2.get_object(Bucket=bucket, Key="a")["Body"].read(), b"3")
 
+    def test_list_buckets_needs_list_all_my_buckets_and_shows_the_account(self):
+        bucket = unique_bucket("iam-lsb")
+        self.s3.create_bucket(Bucket=bucket)
+        _, ivy = self.new_user("ivy")
+        self.assertClientError(ivy.list_buckets, "AccessDenied", 403)
+        self.store_policy("list-all", {"Version": "2012-10-17", "Statement": [
+            {"Sid": "List", "Effect": "Allow", "Action": "s3:ListAllMyBuckets",
+             "Resource": "*"}]})
+        self.sbctl("policy", "attach", "t", "list-all", "--user", "ivy")
+        names = [b["Name"] for b in ivy.list_buckets()["Buckets"]]
+        self.assertIn(bucket, names)  # created by root: one account owns every bucket
+        # Listing buckets does not grant reading them.
+        self.assertClientError(ivy.list_objects_v2, "AccessDenied", 403, Bucket=bucket)
+
     def test_group_policies_apply_to_members(self):
         bucket = unique_bucket("iam-grp")
         self.s3.create_bucket(Bucket=bucket)
