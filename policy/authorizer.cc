@@ -13,6 +13,7 @@ struct Authorizer::Inputs {
   std::vector<iam::NamedPolicy> identity;  // keeps the parsed policies alive
   std::vector<const eval::Policy*> identity_ptrs;
   std::shared_ptr<const eval::Policy> bucket_policy;
+  std::vector<const eval::Policy*> session_ptrs;  // a restricted key's policy
 };
 
 namespace {
@@ -22,7 +23,7 @@ std::string StatementRef(const eval::Decision& d) {
 }
 
 Decision FromEval(const eval::Decision& d, const std::vector<iam::NamedPolicy>& identity,
-                  std::string_view bucket) {
+                  std::string_view bucket, const Principal& principal) {
   Decision out;
   out.allowed = d.allowed;
   if (d.kind == eval::DecisionKind::kImplicitDeny) {
@@ -42,6 +43,8 @@ Decision FromEval(const eval::Decision& d, const std::vector<iam::NamedPolicy>& 
       out.policy_id = absl::StrCat("bucket-policy:", std::string(bucket));
       break;
     case eval::PolicySource::kSession:
+      out.policy_id = absl::StrCat("access-key-policy:", principal.access_key);
+      break;
     case eval::PolicySource::kNone:
       out.policy_id = std::string(eval::PolicySourceName(d.source));
       break;
@@ -78,6 +81,7 @@ absl::StatusOr<Authorizer::Inputs> Authorizer::Gather(const AuthzRequest& reques
     }
   }
   for (const iam::NamedPolicy& named : in.identity) in.identity_ptrs.push_back(named.policy.get());
+  if (!p.anonymous && p.key_policy != nullptr) in.session_ptrs.push_back(p.key_policy.get());
   eval::AddGlobalContextKeys(r, clock_ != nullptr ? clock_->Now() : absl::Now());
   if (bucket_policies_ != nullptr && !request.bucket.empty()) {
     SB_ASSIGN_OR_RETURN(in.bucket_policy, bucket_policies_->Get(request.bucket));
@@ -100,8 +104,8 @@ absl::StatusOr<Decision> Authorizer::Authorize(const AuthzRequest& request) cons
   }
   SB_ASSIGN_OR_RETURN(Inputs in, Gather(request));
   eval::Decision d =
-      eval::Evaluate(in.request, in.identity_ptrs, in.bucket_policy.get(), /*session=*/{});
-  return FromEval(d, in.identity, request.bucket);
+      eval::Evaluate(in.request, in.identity_ptrs, in.bucket_policy.get(), in.session_ptrs);
+  return FromEval(d, in.identity, request.bucket, p);
 }
 
 Decision Authorizer::Authorize(const Principal& principal, std::string_view action,
@@ -119,7 +123,7 @@ absl::StatusOr<Simulation> Authorizer::Simulate(const AuthzRequest& request) con
   SB_ASSIGN_OR_RETURN(Inputs in, Gather(request));
   Simulation out;
   out.explanation =
-      eval::Explain(in.request, in.identity_ptrs, in.bucket_policy.get(), /*session=*/{});
+      eval::Explain(in.request, in.identity_ptrs, in.bucket_policy.get(), in.session_ptrs);
   SB_ASSIGN_OR_RETURN(out.decision, Authorize(request));
   for (const iam::NamedPolicy& named : in.identity) out.identity_policies.push_back(named.name);
   out.has_bucket_policy = in.bucket_policy != nullptr;

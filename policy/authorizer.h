@@ -26,9 +26,11 @@ struct Decision {
   bool allowed = false;
   // Which rule decided; goes into the audit record. "root" (the root's implicit access),
   // "implicit-deny", "admin-requires-root", "policy:<managed policy>#<sid or statement
-  // index>" or "bucket-policy:<bucket>#<sid or statement index>".
+  // index>", "bucket-policy:<bucket>#<sid or statement index>" or (a restricted key's own
+  // policy denying) "access-key-policy:<key id>#<sid or statement index>".
   std::string decided_by;
-  std::string policy_id;     // the deciding managed policy or "bucket-policy:<bucket>"
+  std::string policy_id;     // the deciding managed policy, "bucket-policy:<bucket>" or
+                             // "access-key-policy:<key id>"
   std::string statement_id;  // the deciding statement's Sid (may be empty)
 };
 

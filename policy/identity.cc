@@ -26,9 +26,10 @@ absl::StatusOr<Credential> IdentityStore::Lookup(std::string_view access_key) co
   if (iam_ != nullptr) {
     absl::StatusOr<iam::KeyIdentity> identity = iam_->LookupAccessKey(access_key);
     if (identity.ok()) {
-      return Credential{std::string(access_key),      std::move(identity->secret_access_key),
-                        std::move(identity->user),    false,
-                        std::move(identity->user_id), std::move(identity->groups)};
+      return Credential{std::string(access_key),        std::move(identity->secret_access_key),
+                        std::move(identity->user),      false,
+                        std::move(identity->user_id),   std::move(identity->groups),
+                        std::move(identity->key_policy)};
     }
   }
   return MakeError(absl::StatusCode::kPermissionDenied, ErrorReason::kInvalidAccessKeyId,

@@ -3,6 +3,7 @@
 // later. Thread-safe: the root credential is immutable and the IamStore is thread-safe.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,6 +20,8 @@ struct Credential {
   bool is_root = false;
   std::string user_id;              // IAM unique id (aws:userid); empty for root
   std::vector<std::string> groups;  // IAM groups of the user
+  // A restricted key's own policy: it must also allow every request (null: unrestricted).
+  std::shared_ptr<const eval::Policy> key_policy;
 };
 
 // Who sent a request, as established by authentication.
@@ -31,6 +34,7 @@ struct Principal {
   bool tls = false;
   std::string user_id;
   std::vector<std::string> groups;
+  std::shared_ptr<const eval::Policy> key_policy;  // see Credential::key_policy
 };
 
 class IdentityStore {

@@ -67,9 +67,19 @@ absl::Status ListAccessKeys(RequestContext& ctx, IamStore& iam) {
   return RespondJson(ctx, 200, {{"access_keys", std::move(out)}});
 }
 
+// Body (optional): {"policy": {...} or "...", "description": "..."}; a policy makes the key a
+// restricted one (see policy::iam::AccessKeyOptions).
 absl::Status CreateAccessKey(RequestContext& ctx, IamStore& iam) {
   SB_ASSIGN_OR_RETURN(std::string name, PathSegment(ctx, 1));
-  SB_ASSIGN_OR_RETURN(policy::iam::NewAccessKey key, iam.CreateAccessKey(name));
+  SB_ASSIGN_OR_RETURN(json::object body, iam_json::ReadJsonObject(ctx, /*allow_empty=*/true));
+  policy::iam::AccessKeyOptions options;
+  if (const json::value* p = body.if_contains("policy"); p != nullptr && !p->is_null()) {
+    options.policy = p->is_string() ? std::string(p->as_string()) : json::serialize(*p);
+  }
+  if (body.if_contains("description") != nullptr) {
+    SB_ASSIGN_OR_RETURN(options.description, iam_json::RequiredString(body, "description"));
+  }
+  SB_ASSIGN_OR_RETURN(policy::iam::NewAccessKey key, iam.CreateAccessKey(name, options));
   json::object out = iam_json::KeyJson(key.info);
   out["secret_access_key"] = key.secret_access_key;
   return RespondJson(ctx, 200, out);

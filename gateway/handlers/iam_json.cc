@@ -53,6 +53,13 @@ json::object KeyJson(const policy::iam::AccessKeyInfo& k) {
   } else {
     o["last_used"] = nullptr;
   }
+  o["restricted"] = !k.policy.empty();
+  if (!k.policy.empty()) {
+    boost::system::error_code ec;
+    json::value doc = json::parse(J(k.policy), ec);
+    o["policy"] = ec ? json::value(J(k.policy)) : std::move(doc);
+  }
+  if (!k.description.empty()) o["description"] = J(k.description);
   return o;
 }
 
@@ -80,8 +87,9 @@ absl::Status RespondJson(RequestContext& ctx, int status, const json::object& bo
   return ctx.Respond(status, {}, json::serialize(body), "application/json");
 }
 
-absl::StatusOr<json::object> ReadJsonObject(RequestContext& ctx) {
+absl::StatusOr<json::object> ReadJsonObject(RequestContext& ctx, bool allow_empty) {
   SB_ASSIGN_OR_RETURN(std::string body, ReadSmallBody(ctx, kMaxJsonBody));
+  if (allow_empty && body.empty()) return json::object();
   boost::system::error_code ec;
   json::value v = json::parse(J(body), ec);
   if (ec || !v.is_object()) return BadRequest("the request body must be a JSON object");

@@ -22,9 +22,9 @@ std::string FormatIsoTime(absl::Time t);  // RFC 3339, UTC
 
 absl::Status RespondJson(RequestContext& ctx, int status, const boost::json::object& body);
 
-// Reads a JSON object body of at most 64 KiB. InvalidArgument(kInvalidArgument) if it is
-// not one.
-absl::StatusOr<boost::json::object> ReadJsonObject(RequestContext& ctx);
+// Reads a JSON object body of at most 64 KiB (an empty body is {} if `allow_empty`).
+// InvalidArgument(kInvalidArgument) if it is not one.
+absl::StatusOr<boost::json::object> ReadJsonObject(RequestContext& ctx, bool allow_empty = false);
 // The string member `key` of `o`; InvalidArgument naming it if absent or not a string.
 absl::StatusOr<std::string> RequiredString(const boost::json::object& o, std::string_view key);
 

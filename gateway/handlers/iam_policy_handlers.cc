@@ -118,6 +118,17 @@ absl::Status Simulate(RequestContext& ctx, Services& s, IamStore& iam) {
     SB_ASSIGN_OR_RETURN(bucket, RequiredString(body, "bucket"));
   }
   policy::Principal principal;
+  if (body.if_contains("access_key") != nullptr) {
+    // As a request signed with this key: its user's policies and the key's own policy.
+    SB_ASSIGN_OR_RETURN(std::string id, RequiredString(body, "access_key"));
+    SB_ASSIGN_OR_RETURN(auto key, iam.GetAccessKey(id));
+    if (!user.empty() && user != key.first.user) {
+      return BadRequest(absl::StrCat("access key ", id, " belongs to ", key.first.user));
+    }
+    user = key.first.user;
+    principal.access_key = id;
+    principal.key_policy = key.second;
+  }
   if (user == "root") {
     principal.anonymous = false;
     principal.is_root = true;

@@ -82,6 +82,7 @@ absl::Status AuthenticateStage::Run(RequestContext& ctx) {
     p.is_root = cred.is_root;
     p.user_id = cred.user_id;
     p.groups = cred.groups;
+    p.key_policy = cred.key_policy;
     identities_.NoteUsed(cred.access_key);  // the signature verified
   }
 

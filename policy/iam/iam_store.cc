@@ -31,7 +31,8 @@ UserInfo ToUserInfo(std::string_view name, const UserEntry& u) {
 }
 
 AccessKeyInfo ToKeyInfo(std::string_view id, const KeyEntry& k) {
-  return AccessKeyInfo{std::string(id), k.user, k.status, k.created, k.last_used};
+  return AccessKeyInfo{std::string(id),   k.user,       k.status, k.created, k.last_used,
+                       k.policy_document, k.description};
 }
 
 absl::Status InvalidAccessKeyId() {
@@ -81,6 +82,14 @@ absl::StatusOr<std::unique_ptr<IamStore>> IamStore::Open(metadata::MetadataStore
   }
   for (auto& [id, key] : state.keys) {
     SB_ASSIGN_OR_RETURN(key.secret, box.Open(id, key.sealed_secret));
+    if (key.policy_document.empty()) continue;
+    auto parsed = internal::ParseKeyPolicy(key.policy_document);
+    if (!parsed.ok()) {
+      return MakeError(absl::StatusCode::kDataLoss, ErrorReason::kDataCorrupted,
+                       absl::StrCat("the stored policy of access key ", id,
+                                    " no longer parses: ", parsed.status().message()));
+    }
+    key.policy = *std::move(parsed);
   }
   return std::unique_ptr<IamStore>(new IamStore(meta, std::move(box), clock, std::move(state)));
 }
@@ -166,7 +175,17 @@ std::vector<UserInfo> IamStore::ListUsers() const {
   return out;
 }
 
-absl::StatusOr<NewAccessKey> IamStore::CreateAccessKey(std::string_view user) {
+absl::StatusOr<NewAccessKey> IamStore::CreateAccessKey(std::string_view user,
+                                                       const AccessKeyOptions& options) {
+  std::shared_ptr<const eval::Policy> policy;
+  if (!options.policy.empty()) {
+    SB_ASSIGN_OR_RETURN(policy, internal::ParseKeyPolicy(options.policy));
+  }
+  if (options.description.size() > kMaxKeyDescriptionBytes) {
+    return MakeError(
+        absl::StatusCode::kInvalidArgument, ErrorReason::kInvalidArgument,
+        absl::StrCat("the description is limited to ", kMaxKeyDescriptionBytes, " bytes"));
+  }
   absl::MutexLock write_lock(&write_mu_);
   std::string id;
   {
@@ -188,6 +207,9 @@ absl::StatusOr<NewAccessKey> IamStore::CreateAccessKey(std::string_view user) {
   SB_ASSIGN_OR_RETURN(key.secret, internal::NewSecretAccessKey());
   SB_ASSIGN_OR_RETURN(key.sealed_secret, box_.Seal(id, key.secret));
   key.created = clock_.Now();
+  key.policy_document = options.policy;
+  key.policy = std::move(policy);
+  key.description = options.description;
   SB_RETURN_IF_ERROR(Commit({PutKey(id, key)}, [&](IamState& s) { s.keys.emplace(id, key); }));
   return NewAccessKey{ToKeyInfo(id, key), key.secret};
 }
@@ -219,6 +241,14 @@ absl::Status IamStore::SetAccessKeyStatus(std::string_view access_key_id, KeySta
                 [&](IamState& s) { s.keys.find(access_key_id)->second.status = status; });
 }
 
+absl::StatusOr<std::pair<AccessKeyInfo, std::shared_ptr<const eval::Policy>>>
+IamStore::GetAccessKey(std::string_view access_key_id) const {
+  absl::ReaderMutexLock lock(&mu_);
+  auto it = state_.keys.find(access_key_id);
+  if (it == state_.keys.end()) return internal::NoSuchEntity("access key", access_key_id);
+  return std::make_pair(ToKeyInfo(access_key_id, it->second), it->second.policy);
+}
+
 absl::StatusOr<std::vector<AccessKeyInfo>> IamStore::ListAccessKeys(std::string_view user) const {
   absl::ReaderMutexLock lock(&mu_);
   if (state_.users.find(user) == state_.users.end()) return internal::NoSuchEntity("user", user);
@@ -243,7 +273,8 @@ absl::StatusOr<KeyIdentity> IamStore::LookupAccessKey(std::string_view access_ke
   return KeyIdentity{user->first,
                      user->second.user_id,
                      key->second.secret,
-                     {user->second.groups.begin(), user->second.groups.end()}};
+                     {user->second.groups.begin(), user->second.groups.end()},
+                     key->second.policy};
 }
 
 void IamStore::NoteAccessKeyUsed(std::string_view access_key_id) {

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -48,8 +49,15 @@ class IamStore {
   absl::StatusOr<UserInfo> GetUser(std::string_view name) const;
   std::vector<UserInfo> ListUsers() const;
 
-  // Access keys. CreateAccessKey: LimitExceeded(kLimitExceeded) past kMaxAccessKeysPerUser.
-  absl::StatusOr<NewAccessKey> CreateAccessKey(std::string_view user);
+  // Access keys. CreateAccessKey: LimitExceeded(kLimitExceeded) past kMaxAccessKeysPerUser;
+  // InvalidArgument(kMalformedPolicy) for a key policy that is not a valid identity policy
+  // (or is over kMaxKeyPolicyBytes); InvalidArgument for a description over
+  // kMaxKeyDescriptionBytes.
+  absl::StatusOr<NewAccessKey> CreateAccessKey(std::string_view user,
+                                               const AccessKeyOptions& options = {});
+  // The key and its parsed policy (null if unrestricted), whatever its status.
+  absl::StatusOr<std::pair<AccessKeyInfo, std::shared_ptr<const eval::Policy>>> GetAccessKey(
+      std::string_view access_key_id) const;
   absl::Status DeleteAccessKey(std::string_view access_key_id);
   absl::Status SetAccessKeyStatus(std::string_view access_key_id, KeyStatus status);
   // Sorted by creation time; never includes secrets.

@@ -20,6 +20,9 @@ inline constexpr char kAccountId[] = "000000000000";
 inline constexpr size_t kMaxAccessKeysPerUser = 10;
 // Managed policy documents above this size (raw bytes) are refused.
 inline constexpr size_t kMaxManagedPolicyBytes = 16 * 1024;
+// An access key's own (session) policy is limited like AWS's inline session policies.
+inline constexpr size_t kMaxKeyPolicyBytes = 2048 * 4;
+inline constexpr size_t kMaxKeyDescriptionBytes = 256;
 
 enum class KeyStatus : uint8_t { kActive, kInactive };
 std::string_view KeyStatusName(KeyStatus status);  // "Active" / "Inactive"
@@ -55,6 +58,18 @@ struct AccessKeyInfo {
   absl::Time created;
   // Coarse (see IamStore::NoteAccessKeyUsed); nullopt if never used.
   std::optional<absl::Time> last_used;
+  // A restricted key's own policy (JSON as accepted); empty: the key has all its user's
+  // permissions.
+  std::string policy;
+  std::string description;
+};
+
+// Options of a new access key. A key with a policy is a restricted ("service account")
+// key: it may do only what both its user's permissions and this policy allow, like an AWS
+// session policy.
+struct AccessKeyOptions {
+  std::string policy;  // empty: unrestricted
+  std::string description;
 };
 
 // A freshly created key: the only time the secret is ever returned.
@@ -69,6 +84,7 @@ struct KeyIdentity {
   std::string user_id;
   std::string secret_access_key;
   std::vector<std::string> groups;
+  std::shared_ptr<const eval::Policy> key_policy;  // null unless the key is restricted
 };
 
 // A parsed managed policy with its name, for evaluation.

@@ -18,21 +18,24 @@ namespace json = boost::json;
 
 struct Args {
   std::string alias;
-  std::string name;    // user, group or access key id
-  std::string member;  // group member commands: the user
+  std::string name;         // user, group or access key id
+  std::string member;       // group member commands: the user
+  std::string policy_file;  // accesskey create --policy
+  std::string description;  // accesskey create --description
 };
 
 using Runner = std::function<absl::Status(CommandContext&, const Args&)>;
 
-// Adds `parent name ALIAS ARG [MEMBER]` running `run`.
-void AddVerb(CLI::App* parent, CommandContext& ctx, const char* name, const char* help,
-             const char* arg_name, const char* member_name, Runner run) {
-  auto args = std::make_shared<Args>();
+// Adds `parent name ALIAS ARG [MEMBER]` running `run`; returns it for extra options.
+CLI::App* AddVerb(CLI::App* parent, CommandContext& ctx, const char* name, const char* help,
+                  const char* arg_name, const char* member_name, Runner run,
+                  std::shared_ptr<Args> args = std::make_shared<Args>()) {
   CLI::App* cmd = parent->add_subcommand(name, help);
   cmd->add_option("ALIAS", args->alias, "Alias of the server")->required();
   if (arg_name != nullptr) cmd->add_option(arg_name, args->name, arg_name)->required();
   if (member_name != nullptr) cmd->add_option(member_name, args->member, member_name)->required();
   cmd->callback([&ctx, args, run] { ctx.set_result(run(ctx, *args)); });
+  return cmd;
 }
 
 const json::array* ArrayOf(const json::object& o, const char* key) {
@@ -74,12 +77,13 @@ absl::Status UserLs(CommandContext& ctx, const Args& a) {
 }
 
 void PrintKeys(CommandContext& ctx, const json::array& keys, size_t indent) {
-  Table table({"ACCESS KEY", "STATUS", "CREATED", "LAST USED"});
+  Table table({"ACCESS KEY", "STATUS", "POLICY", "CREATED", "LAST USED", "DESCRIPTION"});
   for (const auto& v : keys) {
     if (!v.is_object()) continue;
     const auto& k = v.get_object();
-    table.AddRow({Field(k, "access_key_id"), Field(k, "status"), Field(k, "created"),
-                  Field(k, "last_used")});
+    table.AddRow({Field(k, "access_key_id"), Field(k, "status"),
+                  Field(k, "restricted") == "true" ? "own" : "user's", Field(k, "created"),
+                  Field(k, "last_used"), Field(k, "description")});
   }
   table.Print(ctx.out(), indent);
 }
@@ -130,12 +134,20 @@ Runner UserStatus(bool enable) {
 // --- access keys -------------------------------------------------------------------------
 
 absl::Status KeyCreate(CommandContext& ctx, const Args& a) {
+  json::object options;
+  if (!a.policy_file.empty()) {
+    SB_ASSIGN_OR_RETURN(std::string doc, ReadPolicyFile(ctx, a.policy_file));
+    options["policy"] = doc;  // the server parses and validates it
+  }
+  if (!a.description.empty()) options["description"] = a.description;
   SB_ASSIGN_OR_RETURN(json::object k,
-                      IamCall(ctx, a.alias, "POST", IamTarget({"users", a.name, "access-keys"})));
+                      IamCall(ctx, a.alias, "POST", IamTarget({"users", a.name, "access-keys"}),
+                              options.empty() ? "" : json::serialize(options)));
   if (ctx.flags().json) {
     PrintJson(ctx, k);
   } else {
-    ctx.out() << "Created an access key for '" << Field(k, "user")
+    ctx.out() << "Created " << (Field(k, "restricted") == "true" ? "a restricted" : "an")
+              << " access key for '" << Field(k, "user")
               << "'. The secret is shown only now; store it safely:\n"
               << "  Access Key: " << Field(k, "access_key_id") << "\n"
               << "  Secret Key: " << Field(k, "secret_access_key") << "\n";
@@ -252,8 +264,14 @@ void AddIamCommands(CLI::App& app, CommandContext& ctx) {
 
   CLI::App* key = app.add_subcommand("accesskey", "Manage IAM users' access keys");
   key->require_subcommand(1);
-  AddVerb(key, ctx, "create", "Create an access key for USER; prints the secret once", "USER",
-          nullptr, KeyCreate);
+  auto create = std::make_shared<Args>();
+  CLI::App* create_cmd =
+      AddVerb(key, ctx, "create", "Create an access key for USER; prints the secret once", "USER",
+              nullptr, KeyCreate, create);
+  create_cmd->add_option("--policy", create->policy_file,
+                         "restrict the key: it may do only what this policy (FILE, '-': stdin) "
+                         "and its user's policies both allow");
+  create_cmd->add_option("--description", create->description, "a note shown by ls");
   AddVerb(key, ctx, "ls", "List USER's access keys (never the secrets)", "USER", nullptr, KeyLs);
   AddVerb(key, ctx, "rm", "Delete an access key", "ACCESS_KEY", nullptr, KeyRm);
   AddVerb(key, ctx, "enable", "Activate an access key", "ACCESS_KEY", nullptr, KeyStatus(true));

@@ -1,6 +1,8 @@
 #include "server/sbctl/iam_request.h"
 
 #include <boost/json.hpp>
+#include <fstream>
+#include <iterator>
 
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
@@ -43,6 +45,21 @@ std::string Field(const json::object& o, std::string_view key) {
     return out.empty() ? "-" : out;
   }
   return json::serialize(*v);
+}
+
+absl::StatusOr<std::string> ReadPolicyFile(CommandContext& ctx, const std::string& file) {
+  constexpr size_t kMaxPolicyFile = 64 * 1024;
+  std::string doc;
+  if (file == "-") {
+    if (ctx.env().in == nullptr) return UsageError("no standard input to read the policy from");
+    doc.assign(std::istreambuf_iterator<char>(*ctx.env().in), {});
+  } else {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) return UsageError(absl::StrCat("cannot read ", file));
+    doc.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  if (doc.size() > kMaxPolicyFile) return UsageError(absl::StrCat(file, " is too large"));
+  return doc;
 }
 
 void PrintJson(CommandContext& ctx, const json::value& v) {

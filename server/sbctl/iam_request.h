@@ -29,6 +29,10 @@ absl::StatusOr<boost::json::object> IamCall(CommandContext& ctx, const std::stri
 // absent as "-", anything else as compact JSON.
 std::string Field(const boost::json::object& o, std::string_view key);
 
+// Reads a policy document from `file` ("-": standard input), at most 64 KiB. Usage errors
+// for an unreadable or oversized file.
+absl::StatusOr<std::string> ReadPolicyFile(CommandContext& ctx, const std::string& file);
+
 // Prints `o` as one line of JSON (the --json output).
 void PrintJson(CommandContext& ctx, const boost::json::value& v);
 

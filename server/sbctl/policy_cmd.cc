@@ -2,10 +2,7 @@
 
 #include <CLI/CLI.hpp>
 #include <boost/json.hpp>
-#include <fstream>
-#include <iterator>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -19,8 +16,6 @@ namespace {
 
 namespace json = boost::json;
 
-constexpr size_t kMaxPolicyFile = 64 * 1024;
-
 struct PolicyArgs {
   std::string alias;
   std::string name;
@@ -31,24 +26,11 @@ struct PolicyArgs {
   std::string resource;
   std::string bucket;
   std::vector<std::string> context;  // KEY=VALUE, repeatable
+  std::string access_key;            // simulate as a request signed with this key
 };
 
-absl::StatusOr<std::string> ReadDocument(CommandContext& ctx, const std::string& file) {
-  std::string doc;
-  if (file == "-") {
-    if (ctx.env().in == nullptr) return UsageError("no standard input to read the policy from");
-    doc.assign(std::istreambuf_iterator<char>(*ctx.env().in), {});
-  } else {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) return UsageError(absl::StrCat("cannot read ", file));
-    doc.assign(std::istreambuf_iterator<char>(in), {});
-  }
-  if (doc.size() > kMaxPolicyFile) return UsageError(absl::StrCat(file, " is too large"));
-  return doc;
-}
-
 absl::Status Create(CommandContext& ctx, const PolicyArgs& a) {
-  SB_ASSIGN_OR_RETURN(std::string doc, ReadDocument(ctx, a.file));
+  SB_ASSIGN_OR_RETURN(std::string doc, ReadPolicyFile(ctx, a.file));
   SB_ASSIGN_OR_RETURN(json::object p,
                       IamCall(ctx, a.alias, "PUT", IamTarget({"policies", a.name}), doc));
   if (ctx.flags().json) {
@@ -192,7 +174,12 @@ void PrintSimulation(CommandContext& ctx, const json::object& r) {
 absl::Status Simulate(CommandContext& ctx, const PolicyArgs& a) {
   if (!a.user.empty() && !a.group.empty()) return UsageError("--group is not used by simulate");
   json::object body{{"action", a.action}, {"resource", a.resource}};
-  body["user"] = a.user.empty() ? "anonymous" : a.user;
+  if (!a.access_key.empty()) {
+    body["access_key"] = a.access_key;
+    if (!a.user.empty()) body["user"] = a.user;
+  } else {
+    body["user"] = a.user.empty() ? "anonymous" : a.user;
+  }
   if (!a.bucket.empty()) body["bucket"] = a.bucket;
   SB_ASSIGN_OR_RETURN(body["context"], ContextJson(a.context));
   SB_ASSIGN_OR_RETURN(json::object r, IamCall(ctx, a.alias, "POST", IamTarget({"simulate"}),
@@ -260,6 +247,8 @@ void AddPolicyCommands(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--action", sim->action, "IAM action, e.g. s3:GetObject")->required();
   cmd->add_option("--resource", sim->resource, "resource ARN, e.g. arn:aws:s3:::bucket/key")
       ->required();
+  cmd->add_option("--access-key", sim->access_key,
+                  "as signed with this access key (its user, and its own policy if restricted)");
   cmd->add_option("--bucket", sim->bucket, "bucket whose policy applies (default: from the ARN)");
   cmd->add_option("--context", sim->context,
                   "condition key, e.g. aws:SourceIp=10.0.0.1 (repeatable)");

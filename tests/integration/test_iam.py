@@ -184,6 +184,38 @@ class IamUsersTest(IamTestBase):
         # Listing buckets does not grant reading them.
         self.assertClientError(ivy.list_objects_v2, "AccessDenied", 403, Bucket=bucket)
 
+    def test_restricted_access_key_is_bounded_by_its_own_policy(self):
+        bucket = unique_bucket("iam-rk")
+        self.s3.create_bucket(Bucket=bucket)
+        self.s3.put_object(Bucket=bucket, Key="data", Body=b"d")
+        _, judy = self.new_user("judy")
+        self.store_policy("judy-full", full_policy(bucket))
+        self.sbctl("policy", "attach", "t", "judy-full", "--user", "judy")
+        key_policy = Path(self.tmp.name) / "judy-key.json"
+        key_policy.write_text(json.dumps({"Version": "2012-10-17", "Statement": [
+            {"Sid": "ReadOnly", "Effect": "Allow", "Action": "s3:GetObject",
+             "Resource": f"arn:aws:s3:::{bucket}/*"}]}))
+        key = self.sbctl_json("accesskey", "create", "t", "judy", "--policy", str(key_policy),
+                              "--description", "reporting job")
+        self.assertTrue(key["restricted"])
+        reader = self.server.boto3_client(access_key=key["access_key_id"],
+                                          secret_key=key["secret_access_key"])
+        self.assertEqual(reader.get_object(Bucket=bucket, Key="data")["Body"].read(), b"d")
+        self.assertClientError(reader.put_object, "AccessDenied", 403, Bucket=bucket, Key="w",
+                               Body=b"x")
+        judy.put_object(Bucket=bucket, Key="w", Body=b"x")  # the user's other key may write
+        listed = self.sbctl("accesskey", "ls", "t", "judy").stdout
+        self.assertIn("reporting job", listed)
+        sim = self.sbctl_json("policy", "simulate", "t", "--access-key", key["access_key_id"],
+                              "--action", "s3:PutObject", "--resource",
+                              f"arn:aws:s3:::{bucket}/w")
+        self.assertFalse(sim["allowed"])
+        self.assertTrue(any(s["source"] == "session" for s in sim["statements"]), sim)
+        bad = Path(self.tmp.name) / "bad-key.json"
+        bad.write_text('{"Statement": "nope"}')
+        res = self.sbctl("accesskey", "create", "t", "judy", "--policy", str(bad), check=False)
+        self.assertIn("MalformedPolicy", res.stderr)
+
     def test_group_policies_apply_to_members(self):
         bucket = unique_bucket("iam-grp")
         self.s3.create_bucket(Bucket=bucket)

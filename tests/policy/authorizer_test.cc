@@ -198,6 +198,36 @@ TEST_F(IamAuthorizerTest, ConditionsSeeRequestAndPrincipalKeys) {
                    .allowed);
 }
 
+TEST_F(IamAuthorizerTest, ARestrictedKeyNeedsItsOwnPolicyToAllowToo) {
+  ASSERT_THAT(iam_->PutPolicy("all", R"({"Version":"2012-10-17","Statement":[
+      {"Effect":"Allow","Action":"s3:*","Resource":"*"}]})"),
+              IsOk());
+  ASSERT_THAT(iam_->AttachUserPolicy("alice", "all"), IsOk());
+  iam::AccessKeyOptions options;
+  options.policy = R"({"Version":"2012-10-17","Statement":[
+      {"Sid":"Read","Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::data/*"},
+      {"Sid":"NoSecrets","Effect":"Deny","Action":"s3:*","Resource":"arn:aws:s3:::data/secret/*"}]})";
+  auto key = iam_->CreateAccessKey("alice", options);
+  ASSERT_THAT(key, IsOk());
+  Principal restricted = alice_;
+  restricted.access_key = key->info.access_key_id;
+  restricted.key_policy = iam_->LookupAccessKey(key->info.access_key_id)->key_policy;
+
+  EXPECT_EQ(Decide(restricted, "s3:GetObject", "arn:aws:s3:::data/a").decided_by, "policy:all#0");
+  Decision put = Decide(restricted, "s3:PutObject", "arn:aws:s3:::data/a");
+  EXPECT_FALSE(put.allowed);  // the user may, the key may not
+  EXPECT_EQ(put.decided_by, "implicit-deny");
+  Decision secret = Decide(restricted, "s3:GetObject", "arn:aws:s3:::data/secret/a");
+  EXPECT_FALSE(secret.allowed);
+  EXPECT_EQ(secret.decided_by, "access-key-policy:" + key->info.access_key_id + "#NoSecrets");
+  // The key policy never grants on its own.
+  ASSERT_THAT(iam_->DetachUserPolicy("alice", "all"), IsOk());
+  EXPECT_FALSE(Decide(restricted, "s3:GetObject", "arn:aws:s3:::data/a").allowed);
+  // The same user with an unrestricted key is bounded by its policies only.
+  ASSERT_THAT(iam_->AttachUserPolicy("alice", "all"), IsOk());
+  EXPECT_TRUE(Decide(alice_, "s3:PutObject", "arn:aws:s3:::data/a").allowed);
+}
+
 TEST_F(IamAuthorizerTest, SimulateExplainsWithPolicyNames) {
   ASSERT_THAT(iam_->PutPolicy("read-data", kReadOnlyPolicy), IsOk());
   ASSERT_THAT(iam_->AttachUserPolicy("alice", "read-data"), IsOk());

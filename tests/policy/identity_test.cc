@@ -7,7 +7,7 @@
 namespace sb::policy {
 namespace {
 
-IdentityStore MakeStore() { return IdentityStore({"AKROOT", "secret", "root", false, "", {}}); }
+IdentityStore MakeStore() { return IdentityStore({"AKROOT", "secret", "root", false, "", {}, nullptr}); }
 
 TEST(IdentityStoreTest, FindsRootAndMarksIt) {
   auto store = MakeStore();
@@ -28,13 +28,13 @@ TEST(IdentityStoreTest, UnknownKeyIsInvalidAccessKeyId) {
 
 TEST(AuthorizerTest, RootAllowedAnonymousAndOthersDenied) {
   Authorizer authz;
-  Principal root{false, true, "AKROOT", "root", "127.0.0.1", false, "", {}};
+  Principal root{false, true, "AKROOT", "root", "127.0.0.1", false, "", {}, nullptr};
   EXPECT_TRUE(authz.Authorize(root, "s3:GetObject", "arn:aws:s3:::b/k").allowed);
   Principal anon;
   Decision d = authz.Authorize(anon, "s3:GetObject", "arn:aws:s3:::b/k");
   EXPECT_FALSE(d.allowed);
   EXPECT_EQ(d.decided_by, "implicit-deny");
-  Principal user{false, false, "AKUSER", "alice", "127.0.0.1", false, "", {}};
+  Principal user{false, false, "AKUSER", "alice", "127.0.0.1", false, "", {}, nullptr};
   EXPECT_FALSE(authz.Authorize(user, "s3:GetObject", "arn:aws:s3:::b/k").allowed);
 }
 

@@ -109,6 +109,21 @@ TEST_F(SbctlIamTest, AccessKeyCreatePrintsTheSecretOnce) {
   EXPECT_EQ(req.target, std::string(kIam) + "users/alice/access-keys");
 }
 
+TEST_F(SbctlIamTest, RestrictedAccessKeySendsThePolicy) {
+  const std::string doc = R"({"Version":"2012-10-17","Statement":[]})";
+  const std::string file = tmp_.Sub("key-policy.json");
+  WriteFileForTest(file, doc);
+  server_.SetResponse({200, "OK", {}, R"({"access_key_id":"SBAKR","user":"alice",
+      "status":"Active","restricted":true,"secret_access_key":"x"})"});
+  Result r = Run({"accesskey", "create", "local", "alice", "--policy", file, "--description",
+                  "nightly backup"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("Created a restricted access key for 'alice'"), std::string::npos);
+  auto body = boost::json::parse(OnlyRequest().body).as_object();
+  EXPECT_EQ(body.at("policy").as_string(), doc);
+  EXPECT_EQ(body.at("description").as_string(), "nightly backup");
+}
+
 TEST_F(SbctlIamTest, StatusVerbsAndDeletes) {
   server_.SetResponse({204, "No Content", {}, ""});
   EXPECT_EQ(Run({"accesskey", "disable", "local", "SBAK1"}).out, "Access key SBAK1 is inactive\n");

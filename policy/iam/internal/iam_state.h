@@ -50,6 +50,9 @@ struct KeyEntry {
   KeyStatus status = KeyStatus::kActive;
   absl::Time created;
   std::optional<absl::Time> last_used;
+  std::string policy_document;                 // empty: unrestricted
+  std::shared_ptr<const eval::Policy> policy;  // parsed policy_document; not stored
+  std::string description;
 };
 
 struct IamState {
@@ -61,7 +64,7 @@ struct IamState {
 
 // Encoders never fail; decoders return DataLoss(kDataCorrupted) naming `name` for anything
 // that is not a well-formed record of their kind. Unknown fields are ignored (forward
-// compatibility); PolicyEntry::parsed and KeyEntry::secret are left empty.
+// compatibility); PolicyEntry::parsed, KeyEntry::policy and KeyEntry::secret are left empty.
 std::string EncodeUser(const UserEntry& user);
 absl::StatusOr<UserEntry> DecodeUser(std::string_view name, std::string_view bytes);
 std::string EncodeGroup(const GroupEntry& group);

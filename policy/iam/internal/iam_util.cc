@@ -59,16 +59,29 @@ absl::StatusOr<std::string> NewUniqueId(std::string_view prefix) {
   return absl::StrCat(std::string(prefix), tail);
 }
 
-absl::StatusOr<std::shared_ptr<const eval::Policy>> ParseManagedPolicy(std::string_view document) {
+namespace {
+
+absl::StatusOr<std::shared_ptr<const eval::Policy>> Parse(std::string_view document,
+                                                          eval::PolicyKind kind, size_t max) {
   eval::ParseOptions options;
-  options.kind = eval::PolicyKind::kIdentity;
-  options.max_size_bytes = kMaxManagedPolicyBytes;
+  options.kind = kind;
+  options.max_size_bytes = max;
   absl::StatusOr<eval::Policy> parsed = eval::ParsePolicy(document, options);
   if (!parsed.ok()) {
     return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kMalformedPolicy,
                      AsStd(parsed.status().message()));
   }
   return std::make_shared<const eval::Policy>(*std::move(parsed));
+}
+
+}  // namespace
+
+absl::StatusOr<std::shared_ptr<const eval::Policy>> ParseManagedPolicy(std::string_view document) {
+  return Parse(document, eval::PolicyKind::kIdentity, kMaxManagedPolicyBytes);
+}
+
+absl::StatusOr<std::shared_ptr<const eval::Policy>> ParseKeyPolicy(std::string_view document) {
+  return Parse(document, eval::PolicyKind::kSession, kMaxKeyPolicyBytes);
 }
 
 absl::Status NoSuchEntity(std::string_view what, std::string_view name) {

@@ -30,6 +30,9 @@ absl::StatusOr<std::string> NewUniqueId(std::string_view prefix);
 // Parses a managed (identity) policy document of at most kMaxManagedPolicyBytes.
 // InvalidArgument(kMalformedPolicy) carrying the parser's message otherwise.
 absl::StatusOr<std::shared_ptr<const eval::Policy>> ParseManagedPolicy(std::string_view document);
+// Parses an access key's own policy (a session policy of at most kMaxKeyPolicyBytes).
+// InvalidArgument(kMalformedPolicy) otherwise.
+absl::StatusOr<std::shared_ptr<const eval::Policy>> ParseKeyPolicy(std::string_view document);
 
 absl::Status NoSuchEntity(std::string_view what, std::string_view name);
 absl::Status AlreadyExists(std::string_view what, std::string_view name);

@@ -48,6 +48,10 @@ class Reader {
     if (obj_.if_contains(J(key)) == nullptr) return std::nullopt;
     return Int(key);
   }
+  std::string OptionalString(std::string_view key) {
+    if (obj_.if_contains(J(key)) == nullptr) return "";
+    return String(key);
+  }
   std::string String(std::string_view key) {
     const json::value* v = obj_.if_contains(J(key));
     if (v == nullptr || !v->is_string()) {
@@ -169,6 +173,8 @@ std::string EncodeKey(const KeyEntry& k) {
                  {"status", J(KeyStatusName(k.status))},
                  {"created", absl::ToUnixNanos(k.created)}};
   if (k.last_used.has_value()) o["last_used"] = absl::ToUnixNanos(*k.last_used);
+  if (!k.policy_document.empty()) o["policy"] = J(k.policy_document);
+  if (!k.description.empty()) o["description"] = J(k.description);
   return json::serialize(o);
 }
 
@@ -190,6 +196,8 @@ absl::StatusOr<KeyEntry> DecodeKey(std::string_view name, std::string_view bytes
     if (std::optional<int64_t> used = r.OptionalInt("last_used")) {
       k.last_used = absl::FromUnixNanos(*used);
     }
+    k.policy_document = r.OptionalString("policy");
+    k.description = r.OptionalString("description");
   }
   if (!r.status().ok()) return r.status();
   return k;

@@ -111,6 +111,45 @@ TEST_F(UsersAndKeysTest, InactiveKeysAndDisabledUsersDoNotAuthenticate) {
   EXPECT_EQ((*keys)[0].user, "alice");
 }
 
+TEST_F(UsersAndKeysTest, RestrictedKeysCarryTheirOwnPolicy) {
+  ASSERT_THAT(iam_->CreateUser("alice"), IsOk());
+  AccessKeyOptions options;
+  options.policy = kReadOnlyPolicy;
+  options.description = "backup job";
+  auto key = iam_->CreateAccessKey("alice", options);
+  ASSERT_THAT(key, IsOk());
+  EXPECT_EQ(key->info.policy, kReadOnlyPolicy);
+  EXPECT_EQ(key->info.description, "backup job");
+  auto identity = iam_->LookupAccessKey(key->info.access_key_id);
+  ASSERT_THAT(identity, IsOk());
+  ASSERT_NE(identity->key_policy, nullptr);
+  EXPECT_EQ(identity->key_policy->kind, eval::PolicyKind::kSession);
+  EXPECT_EQ(identity->key_policy->statements[0].sid, "Read");
+  // An unrestricted key of the same user has none.
+  auto plain = iam_->CreateAccessKey("alice");
+  EXPECT_EQ(iam_->LookupAccessKey(plain->info.access_key_id)->key_policy, nullptr);
+
+  ASSERT_THAT(Reopen(), IsOk());
+  auto details = iam_->GetAccessKey(key->info.access_key_id);
+  ASSERT_THAT(details, IsOk());
+  EXPECT_EQ(details->first.policy, kReadOnlyPolicy);
+  EXPECT_EQ(details->first.description, "backup job");
+  ASSERT_NE(details->second, nullptr);
+  EXPECT_NE(iam_->LookupAccessKey(key->info.access_key_id)->key_policy, nullptr);
+
+  options.policy = R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*",
+      "Action":"s3:*","Resource":"*"}]})";  // a Principal has no place in a key policy
+  EXPECT_THAT(iam_->CreateAccessKey("alice", options),
+              StatusIs(absl::StatusCode::kInvalidArgument, ErrorReason::kMalformedPolicy));
+  options.policy = "";
+  options.description = std::string(kMaxKeyDescriptionBytes + 1, 'x');
+  EXPECT_THAT(iam_->CreateAccessKey("alice", options),
+              StatusIs(absl::StatusCode::kInvalidArgument, ErrorReason::kInvalidArgument));
+  EXPECT_THAT(*iam_->ListAccessKeys("alice"), ::testing::SizeIs(2));
+  EXPECT_THAT(iam_->GetAccessKey("SBAKNONE"),
+              StatusIs(absl::StatusCode::kNotFound, ErrorReason::kNoSuchEntity));
+}
+
 TEST_F(UsersAndKeysTest, KeysPerUserAreLimited) {
   ASSERT_THAT(iam_->CreateUser("alice"), IsOk());
   for (size_t i = 0; i < kMaxAccessKeysPerUser; ++i) {
