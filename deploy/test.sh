@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs dependencies, builds, and runs every test through CTest: static checks, unit
-# tests, integration tests (real server, real clients), then the unit tests under
-# ASan+UBSan. Usage: deploy/test.sh [--no-sanitize] [--sanitize-only]
+# tests, integration tests (real server, real clients). With --sanitize it then builds the
+# ASan+UBSan configuration (build-asan) and runs the unit tests under it as well.
+# Usage: deploy/test.sh [--sanitize]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-sanitize=1
+sanitize=0
 for arg in "$@"; do
   case "$arg" in
     --no-sanitize) sanitize=0 ;;
