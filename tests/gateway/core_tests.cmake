@@ -13,6 +13,7 @@ sb_unit_test(NAME gateway_core_test
     ${CMAKE_CURRENT_SOURCE_DIR}/checksum_source_test.cc
     ${CMAKE_CURRENT_SOURCE_DIR}/object_service_test.cc
     ${CMAKE_CURRENT_SOURCE_DIR}/object_encryption_test.cc
+    ${CMAKE_CURRENT_SOURCE_DIR}/sse_headers_test.cc
     ${CMAKE_CURRENT_SOURCE_DIR}/pipeline_test.cc
     ${CMAKE_CURRENT_SOURCE_DIR}/request_context_test.cc
     ${CMAKE_CURRENT_SOURCE_DIR}/http_server_test.cc
