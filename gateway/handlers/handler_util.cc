@@ -137,10 +137,10 @@ absl::StatusOr<metadata::ObjectRecord> ObjectTemplateFromRequest(const RequestCo
 
 absl::StatusOr<WriteChecks> WriteChecksFromRequest(const RequestContext& ctx) {
   WriteChecks checks;
-  // S3 needs the length up front: uploads without Content-Length (HTTP chunked, including
-  // aws-chunked bodies sent that way) are refused with 411, as AWS does
-  // (ceph/s3-tests test_object_create_bad_contentlength_none).
-  if (!ctx.http.content_length.has_value()) {
+  // S3 needs the length up front: plain HTTP chunked uploads are refused (411); aws-chunked
+  // bodies may come with Transfer-Encoding: chunked (current SDKs over https) and carry the
+  // length in x-amz-decoded-content-length.
+  if (!ctx.http.content_length.has_value() && !ctx.auth.sigv4.decoded_content_length.has_value()) {
     return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kMissingContentLength,
                      "You must provide the Content-Length HTTP header.");
   }
