@@ -7,7 +7,9 @@
 namespace sb::policy {
 namespace {
 
-IdentityStore MakeStore() { return IdentityStore({"AKROOT", "secret", "root", false, "", {}, nullptr}); }
+IdentityStore MakeStore() {
+  return IdentityStore({"AKROOT", "secret", "root", false, "", {}, nullptr});
+}
 
 TEST(IdentityStoreTest, FindsRootAndMarksIt) {
   auto store = MakeStore();
