@@ -31,8 +31,16 @@ absl::StatusOr<bool> UrlEncoding(const RequestContext& ctx) {
   return true;
 }
 
+// One page of the bucket's keys after `start_after`, shared by the three listing calls.
 absl::StatusOr<metadata::ListObjectsResult> ListPage(const RequestContext& ctx, Services& s,
-                                                     const metadata::ListObjectsOptions& opts) {
+                                                     const std::string& prefix,
+                                                     const std::string& delimiter,
+                                                     std::string start_after, int max_keys) {
+  metadata::ListObjectsOptions opts;
+  opts.prefix = prefix;
+  opts.delimiter = delimiter;
+  opts.start_after = std::move(start_after);
+  opts.max_keys = max_keys;
   SB_ASSIGN_OR_RETURN(auto result, s.meta.ListObjects(ctx.req.bucket, opts));
   // S3 answers max-keys=0 with an empty, untruncated page.
   if (opts.max_keys == 0) result.is_truncated = false;
@@ -47,12 +55,8 @@ absl::Status ListV1(RequestContext& ctx, Services& s) {
   req.delimiter = Param(ctx, "delimiter");
   SB_ASSIGN_OR_RETURN(req.max_keys, MaxKeys(ctx));
   SB_ASSIGN_OR_RETURN(req.url_encode, UrlEncoding(ctx));
-  metadata::ListObjectsOptions opts;
-  opts.prefix = req.prefix;
-  opts.delimiter = req.delimiter;
-  opts.start_after = req.marker;
-  opts.max_keys = req.max_keys;
-  SB_ASSIGN_OR_RETURN(auto result, ListPage(ctx, s, opts));
+  SB_ASSIGN_OR_RETURN(auto result,
+                      ListPage(ctx, s, req.prefix, req.delimiter, req.marker, req.max_keys));
   return ctx.Respond(200, {}, xml::ListObjectsV1Xml(req, result));
 }
 
@@ -66,16 +70,13 @@ absl::Status ListV2(RequestContext& ctx, Services& s) {
   req.fetch_owner = Param(ctx, "fetch-owner") == "true";
   SB_ASSIGN_OR_RETURN(req.max_keys, MaxKeys(ctx));
   SB_ASSIGN_OR_RETURN(req.url_encode, UrlEncoding(ctx));
-  metadata::ListObjectsOptions opts;
-  opts.prefix = req.prefix;
-  opts.delimiter = req.delimiter;
-  opts.start_after = req.start_after;
+  std::string start_after = req.start_after;
   if (!req.continuation_token.empty()) {
     // The token, not start-after, says where the previous page ended.
-    SB_ASSIGN_OR_RETURN(opts.start_after, xml::MarkerFromContinuationToken(req.continuation_token));
+    SB_ASSIGN_OR_RETURN(start_after, xml::MarkerFromContinuationToken(req.continuation_token));
   }
-  opts.max_keys = req.max_keys;
-  SB_ASSIGN_OR_RETURN(auto result, ListPage(ctx, s, opts));
+  SB_ASSIGN_OR_RETURN(auto result, ListPage(ctx, s, req.prefix, req.delimiter,
+                                            std::move(start_after), req.max_keys));
   return ctx.Respond(200, {}, xml::ListObjectsV2Xml(req, result));
 }
 
@@ -89,12 +90,8 @@ absl::Status ListVersions(RequestContext& ctx, Services& s) {
   req.version_id_marker = Param(ctx, "version-id-marker");
   SB_ASSIGN_OR_RETURN(req.max_keys, MaxKeys(ctx));
   SB_ASSIGN_OR_RETURN(req.url_encode, UrlEncoding(ctx));
-  metadata::ListObjectsOptions opts;
-  opts.prefix = req.prefix;
-  opts.delimiter = req.delimiter;
-  opts.start_after = req.key_marker;
-  opts.max_keys = req.max_keys;
-  SB_ASSIGN_OR_RETURN(auto result, ListPage(ctx, s, opts));
+  SB_ASSIGN_OR_RETURN(auto result,
+                      ListPage(ctx, s, req.prefix, req.delimiter, req.key_marker, req.max_keys));
   return ctx.Respond(200, {}, xml::ListVersionsXml(req, result));
 }
 
