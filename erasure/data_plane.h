@@ -39,6 +39,18 @@ struct DataPlaneStats {
   uint64_t stripes_reconstructed = 0;  // stripes whose requested bytes were rebuilt from parity
 };
 
+// One drive as probed now (DataPlane::ProbeDrives).
+struct DriveHealth {
+  std::string path;
+  // The drive's format file is present and its folder accepts writes (not a read-only file
+  // system, not removed or replaced since Open), and it was usable at Open.
+  bool online = false;
+  std::string problem;       // why it is offline; empty when online
+  uint64_t errors = 0;       // failed shard reads/writes on this drive since Open
+  uint64_t total_bytes = 0;  // statvfs of the folder; 0 if it could not be read
+  uint64_t free_bytes = 0;   // available to this process
+};
+
 // Where an object's bytes live. Serialize() output is what metadata stores; it is
 // self-contained (no lookup into DataPlane state is needed to read it back).
 struct DataRef {
@@ -104,6 +116,17 @@ class DataPlane {
   virtual uint32_t DataShards() const = 0;
   virtual uint32_t ParityShards() const = 0;
   virtual uint32_t DriveCount() const = 0;
+
+  // Shards a write must make durable (K, or K+1 when K == M) and a read needs (K).
+  virtual uint32_t WriteQuorum() const { return DataShards(); }
+  uint32_t ReadQuorum() const { return DataShards(); }
+
+  // Probes every drive now: a stat of its format file, an access(W_OK) and a statvfs
+  // (cheap enough for a readiness probe). Implementations without drives return none.
+  virtual std::vector<DriveHealth> ProbeDrives() const { return {}; }
+  // OK if at least WriteQuorum() drives probe online; Unavailable(kQuorumLost) naming the
+  // offline drives otherwise.
+  absl::Status CheckWriteQuorum() const;
 
   // Read-path health counters. Implementations without counters return zeros.
   virtual DataPlaneStats Stats() const { return {}; }

@@ -1,6 +1,7 @@
 // LocalDataPlane: DataPlane over local drive folders (one erasure set). Validates options,
 // prepares the drives (format.json), then hands out writers and serves reads; all state
 // after Open is immutable apart from atomic counters, so every method is thread-safe.
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -10,6 +11,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "common/clock.h"
 #include "common/error_reason.h"
 #include "common/ids.h"
@@ -61,6 +63,39 @@ absl::StatusOr<int> ChooseParity(const DataPlaneOptions& options) {
                                                    " drives (need 0 <= parity <= data)"));
   }
   return m;
+}
+
+// The drive as it is now: still the drive formatted into this slot, and writable.
+DriveHealth ProbeDrive(const internal::DriveState& d, uint64_t errors) {
+  DriveHealth h;
+  h.path = d.path;
+  h.errors = errors;
+  struct statvfs fs {};
+  if (::statvfs(d.path.c_str(), &fs) == 0) {
+    h.total_bytes = static_cast<uint64_t>(fs.f_blocks) * fs.f_frsize;
+    h.free_bytes = static_cast<uint64_t>(fs.f_bavail) * fs.f_frsize;
+  }
+  if (!d.online) {
+    h.problem = "unusable at startup";
+    return h;
+  }
+  absl::StatusOr<std::string> format =
+      internal::ReadSmallFile(d.path + "/" + internal::kFormatFile, 64 << 10);
+  if (!format.ok()) {
+    h.problem = std::string(format.status().message());
+    return h;
+  }
+  absl::StatusOr<internal::DriveFormat> parsed = internal::ParseDriveFormat(*format);
+  if (!parsed.ok() || parsed->drive_id != d.format.drive_id) {
+    h.problem = "format file changed (drive replaced?)";
+    return h;
+  }
+  if (::access(d.path.c_str(), W_OK) != 0) {
+    h.problem = internal::ErrnoError(errno, "not writable").ToString();
+    return h;
+  }
+  h.online = true;
+  return h;
 }
 
 class LocalDataPlane final : public DataPlane {
@@ -136,6 +171,18 @@ class LocalDataPlane final : public DataPlane {
   }
   uint32_t DriveCount() const override { return static_cast<uint32_t>(state_->drives.size()); }
 
+  uint32_t WriteQuorum() const override {
+    return internal::WriteQuorum(DataShards(), ParityShards());
+  }
+
+  std::vector<DriveHealth> ProbeDrives() const override {
+    std::vector<DriveHealth> out;
+    for (size_t i = 0; i < state_->drives.size(); ++i) {
+      out.push_back(ProbeDrive(state_->drives[i], state_->drive_errors[i].load()));
+    }
+    return out;
+  }
+
   DataPlaneStats Stats() const override {
     DataPlaneStats s;
     s.bitrot_detected = state_->bitrot_detected.load();
@@ -161,6 +208,23 @@ class LocalDataPlane final : public DataPlane {
 };
 
 }  // namespace
+
+absl::Status DataPlane::CheckWriteQuorum() const {
+  uint32_t online = 0;
+  std::vector<std::string> offline;
+  const std::vector<DriveHealth> drives = ProbeDrives();
+  for (const DriveHealth& d : drives) {
+    if (d.online) {
+      ++online;
+    } else {
+      offline.push_back(absl::StrCat(d.path, " (", d.problem, ")"));
+    }
+  }
+  if (drives.empty() || online >= WriteQuorum()) return absl::OkStatus();
+  return MakeError(absl::StatusCode::kUnavailable, ErrorReason::kQuorumLost,
+                   absl::StrCat(online, " of ", drives.size(), " drives online, writes need ",
+                                WriteQuorum(), "; offline: ", absl::StrJoin(offline, ", ")));
+}
 
 absl::StatusOr<std::unique_ptr<DataPlane>> DataPlane::Open(const DataPlaneOptions& options) {
   SB_ASSIGN_OR_RETURN(int parity, ChooseParity(options));

@@ -42,6 +42,7 @@ void ObjectReader::OpenShard(uint32_t i) {
   const std::string path = plane_.ShardPath(i, ref_.data_id);
   auto fail = [&](bool bitrot, const std::string& why) {
     (bitrot ? plane_.bitrot_detected : plane_.shard_errors).fetch_add(1);
+    plane_.CountDriveError(i);
     Log(LogLevel::kWarn, bitrot ? "erasure: corrupt shard header" : "erasure: shard unreadable",
         {{"data_id", ref_.data_id}, {"path", path}, {"error", why}});
     MarkBad(i);
@@ -90,6 +91,7 @@ void ObjectReader::ReadBlocks(uint64_t s, uint64_t block_len, const std::vector<
     if (ops[j].result < 0 || static_cast<size_t>(ops[j].result) != ops[j].TotalLen()) {
       // An I/O error or a truncated file: this shard is no use for later stripes either.
       plane_.shard_errors.fetch_add(1);
+      plane_.CountDriveError(i);
       Log(LogLevel::kWarn, "erasure: shard read failed",
           {{"data_id", ref_.data_id},
            {"path", plane_.ShardPath(i, ref_.data_id)},
@@ -100,6 +102,7 @@ void ObjectReader::ReadBlocks(uint64_t s, uint64_t block_len, const std::vector<
     }
     if (BlockChecksum(Block(i, block_len), block_len) != LoadLe64(sums_[i].data())) {
       plane_.bitrot_detected.fetch_add(1);
+      plane_.CountDriveError(i);
       Log(LogLevel::kWarn, "erasure: bitrot detected",
           {{"data_id", ref_.data_id},
            {"path", plane_.ShardPath(i, ref_.data_id)},

@@ -232,6 +232,7 @@ void ShardedObjectWriter::FailShard(size_t i, absl::Status why) {
   if (s.failed) return;
   s.failed = true;
   s.error = why;
+  plane_->CountDriveError(static_cast<uint32_t>(i));
   Log(LogLevel::kWarn, "erasure: shard write failed",
       {{"data_id", data_id_}, {"drive", plane_->drives[i].path}, {"error", why.ToString()}});
   if (s.fd >= 0) {

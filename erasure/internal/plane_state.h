@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -26,7 +27,8 @@ struct PlaneState {
         set_index(set),
         block_size(bs),
         codec(std::move(c)),
-        clock(clk) {}
+        clock(clk),
+        drive_errors(std::make_unique<std::atomic<uint64_t>[]>(drives.size())) {}
 
   const std::string deployment_id;
   const std::vector<DriveState> drives;
@@ -38,6 +40,10 @@ struct PlaneState {
   mutable std::atomic<uint64_t> bitrot_detected{0};
   mutable std::atomic<uint64_t> shard_errors{0};
   mutable std::atomic<uint64_t> stripes_reconstructed{0};
+  // Per drive: shard reads or writes that failed on it (missing, unreadable, corrupt).
+  const std::unique_ptr<std::atomic<uint64_t>[]> drive_errors;
+
+  void CountDriveError(uint32_t drive) const { drive_errors[drive].fetch_add(1); }
 
   std::string ShardPath(uint32_t shard, std::string_view data_id) const {
     return drives[shard].path + "/" + ShardRelPath(set_index, data_id);
