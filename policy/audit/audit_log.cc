@@ -1,7 +1,11 @@
 #include "policy/audit/audit_log.h"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cstddef>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -225,7 +229,12 @@ absl::Status AuditLog::WriteBatch(const std::vector<std::string>& lines, bool* p
 
 absl::Status AuditLog::SyncSegment() {
   ++sync_count_;
-  SB_RETURN_IF_ERROR(segment_->Sync());
+  const absl::Time start = clock_.Now();
+  absl::Status synced = segment_->Sync();
+  if (options_.sync_seconds != nullptr) {
+    options_.sync_seconds->Observe(absl::ToDoubleSeconds(clock_.Now() - start));
+  }
+  SB_RETURN_IF_ERROR(synced);
   segment_dirty_ = false;
   return absl::OkStatus();
 }
@@ -338,6 +347,30 @@ uint64_t AuditLog::DroppedCount() const { return dropped_.load(); }
 uint64_t AuditLog::HeadSeq() const {
   absl::MutexLock lock(&mu_);
   return head_seq_;
+}
+
+AuditStats AuditLog::Stats() const {
+  AuditStats s;
+  s.syncs = sync_count_.load();
+  s.dropped = dropped_.load();
+  absl::MutexLock lock(&mu_);
+  s.head_seq = head_seq_;
+  s.pending = queue_.size();
+  s.failed = !failed_.ok();
+  return s;
+}
+
+absl::Status AuditLog::CheckWritable() const {
+  {
+    absl::MutexLock lock(&mu_);
+    if (closed_) return absl::FailedPreconditionError("audit log is closed");
+    if (!failed_.ok()) return failed_;
+  }
+  if (::access(options_.dir.c_str(), W_OK) != 0) {
+    return absl::UnavailableError(
+        absl::StrCat("audit log directory ", options_.dir, " is not writable: ", strerror(errno)));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace sb::audit

@@ -17,6 +17,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/clock.h"
+#include "common/metrics/metrics.h"
 #include "policy/audit/audit_record.h"
 
 namespace sb::audit {
@@ -45,6 +46,18 @@ struct AuditOptions {
   std::string key_path;          // empty: <dir>/audit-key.pem, generated on first start
   const Clock* clock = nullptr;  // null: SystemClock::Get(); must outlive the log
   AuditMode mode = AuditMode::kFailClosed;
+  // Observes the duration of every segment fdatasync (seconds); null: not measured. Not
+  // owned; must outlive the log.
+  metrics::Histogram* sync_seconds = nullptr;
+};
+
+// A consistent snapshot for monitoring (AuditLog::Stats).
+struct AuditStats {
+  uint64_t head_seq = 0;  // last appended record
+  uint64_t pending = 0;   // appends queued or in the batch being written, not yet durable
+  uint64_t syncs = 0;     // SyncCount()
+  uint64_t dropped = 0;   // DroppedCount()
+  bool failed = false;    // a write or sync failed; appends fail (fail-closed) until reopen
 };
 
 class AuditLog {
@@ -81,6 +94,10 @@ class AuditLog {
   uint64_t TornBytesTruncated() const { return torn_bytes_; }
   // Sequence number of the last appended record (0 when empty).
   uint64_t HeadSeq() const;
+  AuditStats Stats() const;
+  // OK if appends can succeed now: the log is open, not failed, and its directory is
+  // writable. Unavailable (or FailedPrecondition after Close) otherwise. For readiness.
+  absl::Status CheckWritable() const;
 
  private:
   struct Waiter;
