@@ -22,6 +22,8 @@ deploy/build.sh ci
 echo "== unit and integration tests"
 (cd build && ctest --output-on-failure -j2 -L unit)
 (cd build && ctest --output-on-failure -L integration)
+echo "== packaging checks (systemd unit, Dockerfile, Helm chart)"
+(cd build && ctest --output-on-failure -L deploy)
 if ((sanitize)); then
   echo "== unit tests under ASan+UBSan"
   deploy/build.sh asan

@@ -1,0 +1,3 @@
+module strongbox.local/tools/helmrender
+
+go 1.19
