@@ -130,16 +130,20 @@ std::vector<KeyInfo> Keyring::ListKeys() const {
 
 absl::StatusOr<DataKey> Keyring::GenerateDataKey(std::string_view key_id,
                                                  const EncryptionContext& context) const {
-  DataKey out;
-  SB_ASSIGN_OR_RETURN(out.plaintext, Key256::Random());
-  absl::ReaderMutexLock lock(&mu_);
-  SB_ASSIGN_OR_RETURN(const internal::MasterKeyRecord* record, FindLocked(key_id));
-  if (record->state != KeyState::kEnabled) return Disabled(key_id);
-  out.key_id = std::string(key_id);
-  out.key_version = static_cast<uint32_t>(record->versions.size());
-  SB_ASSIGN_OR_RETURN(out.sealed, internal::SealDataKey(record->versions.back(), key_id,
-                                                        out.key_version, context, out.plaintext));
-  return out;
+  absl::StatusOr<DataKey> result = [&]() -> absl::StatusOr<DataKey> {
+    DataKey out;
+    SB_ASSIGN_OR_RETURN(out.plaintext, Key256::Random());
+    absl::ReaderMutexLock lock(&mu_);
+    SB_ASSIGN_OR_RETURN(const internal::MasterKeyRecord* record, FindLocked(key_id));
+    if (record->state != KeyState::kEnabled) return Disabled(key_id);
+    out.key_id = std::string(key_id);
+    out.key_version = static_cast<uint32_t>(record->versions.size());
+    SB_ASSIGN_OR_RETURN(out.sealed, internal::SealDataKey(record->versions.back(), key_id,
+                                                          out.key_version, context, out.plaintext));
+    return out;
+  }();
+  Count(KmsStats::kGenerate, result.ok());
+  return result;
 }
 
 absl::StatusOr<Key256> Keyring::UnwrapLocked(std::string_view sealed,
@@ -160,17 +164,34 @@ absl::StatusOr<Key256> Keyring::UnwrapDataKey(std::string_view sealed,
                                               const EncryptionContext& context) const {
   absl::ReaderMutexLock lock(&mu_);
   SealedKeyHeader header;
-  return UnwrapLocked(sealed, context, &header);
+  absl::StatusOr<Key256> key = UnwrapLocked(sealed, context, &header);
+  Count(KmsStats::kUnwrap, key.ok());
+  return key;
 }
 
 absl::StatusOr<std::string> Keyring::Rewrap(std::string_view sealed,
                                             const EncryptionContext& context) const {
   absl::ReaderMutexLock lock(&mu_);
   SealedKeyHeader header;
-  SB_ASSIGN_OR_RETURN(Key256 data_key, UnwrapLocked(sealed, context, &header));
+  absl::StatusOr<Key256> data_key = UnwrapLocked(sealed, context, &header);
+  if (!data_key.ok()) {
+    Count(KmsStats::kRewrap, false);
+    return data_key.status();
+  }
   const internal::MasterKeyRecord& record = keys_.find(header.key_id)->second;
   const auto latest = static_cast<uint32_t>(record.versions.size());
-  return internal::SealDataKey(record.versions.back(), header.key_id, latest, context, data_key);
+  absl::StatusOr<std::string> sealed_again =
+      internal::SealDataKey(record.versions.back(), header.key_id, latest, context, *data_key);
+  Count(KmsStats::kRewrap, sealed_again.ok());
+  return sealed_again;
+}
+
+KmsStats Keyring::Stats() const {
+  KmsStats s;
+  for (int op = 0; op < KmsStats::kOpCount; ++op) {
+    for (int r = 0; r < 2; ++r) s.count[op][r] = counts_[op][r].load(std::memory_order_relaxed);
+  }
+  return s;
 }
 
 }  // namespace sb::sse

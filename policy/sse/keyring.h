@@ -5,6 +5,7 @@
 // Thread-safety: all methods are safe to call concurrently; mutations are serialized.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -26,6 +27,12 @@ namespace sb::sse {
 // Reads the key id and version of a sealed data key without opening it.
 // DataLoss(kDataCorrupted) if `sealed` is malformed.
 absl::StatusOr<SealedKeyHeader> InspectSealedDataKey(std::string_view sealed);
+
+// Data-key operations since Open, for monitoring: [operation][0 = ok, 1 = failed].
+struct KmsStats {
+  enum Op { kGenerate = 0, kUnwrap = 1, kRewrap = 2, kOpCount = 3 };
+  uint64_t count[kOpCount][2] = {};
+};
 
 class Keyring {
  public:
@@ -70,6 +77,8 @@ class Keyring {
   absl::StatusOr<std::string> Rewrap(std::string_view sealed,
                                      const EncryptionContext& context) const;
 
+  KmsStats Stats() const;
+
  private:
   Keyring(const Key256& root_key, std::unique_ptr<KeyringStore> store, internal::MasterKeyMap keys);
 
@@ -82,6 +91,11 @@ class Keyring {
                                       SealedKeyHeader* header) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
 
+  void Count(KmsStats::Op op, bool ok) const {
+    counts_[op][ok ? 0 : 1].fetch_add(1, std::memory_order_relaxed);
+  }
+
+  mutable std::atomic<uint64_t> counts_[KmsStats::kOpCount][2] = {};
   const Key256 root_key_;
   const std::unique_ptr<KeyringStore> store_;
   mutable absl::Mutex mu_;

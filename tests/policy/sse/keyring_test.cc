@@ -108,6 +108,23 @@ TEST(KeyringTest, DataKeyRoundTripAndContextBinding) {
   EXPECT_FALSE(dk2->plaintext.Equals(dk->plaintext));
 }
 
+TEST(KeyringTest, StatsCountDataKeyOperationsAndFailures) {
+  auto keyring = OpenMemory();
+  auto dk = keyring->GenerateDataKey(Keyring::kSseS3KeyId, kCtx);
+  ASSERT_TRUE(dk.ok());
+  ASSERT_TRUE(keyring->UnwrapDataKey(dk->sealed, kCtx).ok());
+  ASSERT_FALSE(keyring->UnwrapDataKey(dk->sealed, EncryptionContext{}).ok());
+  ASSERT_FALSE(keyring->GenerateDataKey("no-such-key", kCtx).ok());
+  ASSERT_TRUE(keyring->Rewrap(dk->sealed, kCtx).ok());
+  KmsStats s = keyring->Stats();
+  EXPECT_EQ(s.count[KmsStats::kGenerate][0], 1u);
+  EXPECT_EQ(s.count[KmsStats::kGenerate][1], 1u);
+  EXPECT_EQ(s.count[KmsStats::kUnwrap][0], 1u);
+  EXPECT_EQ(s.count[KmsStats::kUnwrap][1], 1u);
+  EXPECT_EQ(s.count[KmsStats::kRewrap][0], 1u);
+  EXPECT_EQ(s.count[KmsStats::kRewrap][1], 0u);
+}
+
 TEST(KeyringTest, UnknownKey) {
   auto keyring = OpenMemory();
   auto dk = keyring->GenerateDataKey("nope", kCtx);
