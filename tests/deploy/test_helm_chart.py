@@ -520,7 +520,8 @@ class HelmChartTest(unittest.TestCase):
         cases = {
             "drivesPerPod": {"drivesPerPod": 17},
             "drivesPerPod must be": {"drivesPerPod": 0},
-            "server.parity": {"server": {"parity": 4}},
+            "server.parity": {"server": {"parity": 3}},
+            "parity must be": {"server": {"parity": -1}},
             "auditMode": {"server": {"auditMode": "sometimes"}},
             "set both": {"auth": {"rootAccessKey": "SBROOT"}},
             "rootSecretKey must": {"auth": {"rootAccessKey": "SBROOT", "rootSecretKey": "short"}},

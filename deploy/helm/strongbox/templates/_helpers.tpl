@@ -74,8 +74,8 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- fail "drivesPerPod must be 1 to 16 (one erasure set)" -}}
 {{- end -}}
 {{- if not (kindIs "invalid" .Values.server.parity) -}}
-{{- if or (lt (int .Values.server.parity) 0) (ge (int .Values.server.parity) $drives) -}}
-{{- fail "server.parity must be at least 0 and less than drivesPerPod" -}}
+{{- if or (lt (int .Values.server.parity) 0) (gt (mul 2 .Values.server.parity) $drives) -}}
+{{- fail "server.parity must be 0 to drivesPerPod/2 (never more parity than data shards)" -}}
 {{- end -}}
 {{- end -}}
 {{- if not (or (eq .Values.server.auditMode "fail-closed") (eq .Values.server.auditMode "best-effort")) -}}
