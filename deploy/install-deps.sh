@@ -12,7 +12,7 @@ PKGS=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-format clang-tidy
   s3cmd rclone curl openssl
-  systemd golang-go yamllint python3-yaml
+  systemd golang-go yamllint python3-yaml ca-certificates
 )
 
 missing=()
