@@ -13,6 +13,7 @@ PKGS=(
   clang-format clang-tidy
   s3cmd rclone curl openssl
   systemd golang-go yamllint python3-yaml ca-certificates
+  prometheus
 )
 
 missing=()
