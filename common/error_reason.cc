@@ -87,6 +87,9 @@ std::string_view ReasonName(ErrorReason reason) {
     SB_REASON_CASE(DeleteConflict)
     SB_REASON_CASE(LimitExceeded)
     SB_REASON_CASE(ServerSideEncryptionConfigurationNotFound)
+    SB_REASON_CASE(InvalidToken)
+    SB_REASON_CASE(InvalidAction)
+    SB_REASON_CASE(ValidationError)
 #undef SB_REASON_CASE
   }
   return "Unknown";

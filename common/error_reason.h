@@ -63,6 +63,9 @@ enum class ErrorReason {
   kDeleteConflict,
   kLimitExceeded,
   kServerSideEncryptionConfigurationNotFound,
+  kInvalidToken,     // a session token missing, wrong, or sent with a long-term key
+  kInvalidAction,    // STS: an Action we do not implement
+  kValidationError,  // STS: a parameter out of range or malformed
 };
 
 // Returns `status` with `reason` attached (no-op for OK).

@@ -128,6 +128,12 @@ Entry ReasonEntry(ErrorReason reason) {
     case ErrorReason::kServerSideEncryptionConfigurationNotFound:
       return {404, "ServerSideEncryptionConfigurationNotFoundError",
               "The server side encryption configuration was not found"};
+    case ErrorReason::kInvalidToken:
+      return {400, "InvalidToken", "The provided token is malformed or otherwise invalid."};
+    case ErrorReason::kInvalidAction:
+      return {400, "InvalidAction", "The action or operation requested is invalid."};
+    case ErrorReason::kValidationError:
+      return {400, "ValidationError", "A parameter is not valid."};
     case ErrorReason::kAccessControlListNotSupported:
       return {400, "AccessControlListNotSupported", "The bucket does not allow ACLs"};
     case ErrorReason::kMalformedPolicy:

@@ -26,11 +26,17 @@ absl::StatusOr<Credential> IdentityStore::Lookup(std::string_view access_key) co
   if (iam_ != nullptr) {
     absl::StatusOr<iam::KeyIdentity> identity = iam_->LookupAccessKey(access_key);
     if (identity.ok()) {
-      return Credential{std::string(access_key),        std::move(identity->secret_access_key),
-                        std::move(identity->user),      false,
-                        std::move(identity->user_id),   std::move(identity->groups),
-                        std::move(identity->key_policy)};
+      return Credential{std::string(access_key),
+                        std::move(identity->secret_access_key),
+                        std::move(identity->user),
+                        false,
+                        std::move(identity->user_id),
+                        std::move(identity->groups),
+                        std::move(identity->key_policy),
+                        identity->kind,
+                        std::move(identity->session_token_sha256)};
     }
+    if (GetReason(identity.status()) == ErrorReason::kExpiredToken) return identity.status();
   }
   return MakeError(absl::StatusCode::kPermissionDenied, ErrorReason::kInvalidAccessKeyId,
                    "The AWS Access Key Id you provided does not exist in our records.");

@@ -1,6 +1,6 @@
-// Identities and credentials: the root credential plus the IAM users' access keys (from the
-// IamStore, when one is given). STS sessions and service accounts plug in behind Lookup()
-// later. Thread-safe: the root credential is immutable and the IamStore is thread-safe.
+// Identities and credentials: the root credential plus the IAM users' access keys, service
+// accounts and STS sessions (all IamStore keys, of different kinds), when an IamStore is
+// given. Thread-safe: the root credential is immutable and the IamStore is thread-safe.
 #pragma once
 
 #include <memory>
@@ -22,6 +22,9 @@ struct Credential {
   std::vector<std::string> groups;  // IAM groups of the user
   // A restricted key's own policy: it must also allow every request (null: unrestricted).
   std::shared_ptr<const eval::Policy> key_policy;
+  iam::KeyKind kind = iam::KeyKind::kAccessKey;
+  // STS sessions: SHA-256 (raw) of the session token every request must present.
+  std::string session_token_sha256;
 };
 
 // Who sent a request, as established by authentication.
@@ -35,6 +38,7 @@ struct Principal {
   std::string user_id;
   std::vector<std::string> groups;
   std::shared_ptr<const eval::Policy> key_policy;  // see Credential::key_policy
+  iam::KeyKind key_kind = iam::KeyKind::kAccessKey;
 };
 
 class IdentityStore {
@@ -42,8 +46,9 @@ class IdentityStore {
   // `iam` may be null (root only); it must outlive the store.
   explicit IdentityStore(Credential root, iam::IamStore* iam = nullptr);
 
-  // Returns the credential for `access_key`: the root's, or an active key of an enabled IAM
-  // user. PermissionDenied(kInvalidAccessKeyId) otherwise.
+  // Returns the credential for `access_key`: the root's, or an active, unexpired key of an
+  // enabled IAM user. InvalidArgument(kExpiredToken) for an expired STS session;
+  // PermissionDenied(kInvalidAccessKeyId) otherwise.
   absl::StatusOr<Credential> Lookup(std::string_view access_key) const;
 
   // Records that `access_key` just authenticated a request (the coarse last-used time of IAM

@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "common/hex.h"
+
 namespace sb::gateway::internal {
 
 class Md5 {
@@ -23,8 +25,7 @@ class Md5 {
   std::unique_ptr<EVP_MD_CTX, CtxDeleter> ctx_;
 };
 
-std::string HexEncode(std::string_view raw);
-// Decodes lowercase or uppercase hex; returns false on odd length or bad digits.
-bool HexDecode(std::string_view hex, std::string* out);
+using ::sb::HexDecode;  // common/hex.h
+using ::sb::HexEncode;
 
 }  // namespace sb::gateway::internal

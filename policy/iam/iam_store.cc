@@ -2,10 +2,13 @@
 // Groups and managed policies are in iam_store_groups.cc.
 #include "policy/iam/iam_store.h"
 
+#include <openssl/sha.h>
+
 #include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/absl_compat.h"
 #include "common/error_reason.h"
 #include "common/status_macros.h"
 #include "policy/iam/internal/iam_util.h"
@@ -31,8 +34,26 @@ UserInfo ToUserInfo(std::string_view name, const UserEntry& u) {
 }
 
 AccessKeyInfo ToKeyInfo(std::string_view id, const KeyEntry& k) {
-  return AccessKeyInfo{std::string(id),   k.user,       k.status, k.created, k.last_used,
-                       k.policy_document, k.description};
+  return AccessKeyInfo{std::string(id),   k.user,        k.status, k.created, k.last_used,
+                       k.policy_document, k.description, k.kind,   k.expires};
+}
+
+size_t KeyLimit(KeyKind kind) {
+  switch (kind) {
+    case KeyKind::kServiceAccount:
+      return kMaxServiceAccountsPerUser;
+    case KeyKind::kSession:
+      return kMaxSessionsPerUser;
+    case KeyKind::kAccessKey:
+      break;
+  }
+  return kMaxAccessKeysPerUser;
+}
+
+std::string Sha256(std::string_view data) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
+  return std::string(reinterpret_cast<const char*>(digest), sizeof(digest));
 }
 
 absl::Status InvalidAccessKeyId() {
@@ -177,41 +198,90 @@ std::vector<UserInfo> IamStore::ListUsers() const {
 
 absl::StatusOr<NewAccessKey> IamStore::CreateAccessKey(std::string_view user,
                                                        const AccessKeyOptions& options) {
-  std::shared_ptr<const eval::Policy> policy;
-  if (!options.policy.empty()) {
-    SB_ASSIGN_OR_RETURN(policy, internal::ParseKeyPolicy(options.policy));
+  if (options.kind == KeyKind::kSession) {
+    return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kInvalidArgument,
+                     "sessions are created through STS AssumeRole");
   }
-  if (options.description.size() > kMaxKeyDescriptionBytes) {
+  if (options.expires.has_value() && *options.expires <= clock_.Now()) {
+    return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kInvalidArgument,
+                     "the expiry must be in the future");
+  }
+  KeyEntry key;
+  key.kind = options.kind;
+  key.expires = options.expires;
+  key.description = options.description;
+  SB_ASSIGN_OR_RETURN(std::string id, AddKey(user, options.policy, std::move(key)));
+  absl::ReaderMutexLock lock(&mu_);
+  const KeyEntry& added = state_.keys.find(id)->second;
+  return NewAccessKey{ToKeyInfo(id, added), added.secret};
+}
+
+absl::StatusOr<NewSession> IamStore::CreateSession(std::string_view user,
+                                                   std::string_view session_policy,
+                                                   absl::Duration duration) {
+  if (duration <= absl::ZeroDuration()) {
+    return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kInvalidArgument,
+                     "a session's duration must be positive");
+  }
+  SB_ASSIGN_OR_RETURN(std::string token, internal::NewSessionToken());
+  KeyEntry key;
+  key.kind = KeyKind::kSession;
+  key.expires = clock_.Now() + duration;
+  key.session_token_sha256 = Sha256(token);
+  SB_ASSIGN_OR_RETURN(std::string id, AddKey(user, session_policy, std::move(key)));
+  absl::ReaderMutexLock lock(&mu_);
+  const KeyEntry& added = state_.keys.find(id)->second;
+  return NewSession{ToKeyInfo(id, added), added.secret, std::move(token)};
+}
+
+// Validates and persists a new key of `key.kind` for `user`. Expired sessions (of any user)
+// are purged in the same batch, so STS records never accumulate.
+absl::StatusOr<std::string> IamStore::AddKey(std::string_view user, std::string_view policy_doc,
+                                             KeyEntry key) {
+  if (!policy_doc.empty()) {
+    SB_ASSIGN_OR_RETURN(key.policy, internal::ParseKeyPolicy(policy_doc));
+    key.policy_document = std::string(policy_doc);
+  }
+  if (key.description.size() > kMaxKeyDescriptionBytes) {
     return MakeError(
         absl::StatusCode::kInvalidArgument, ErrorReason::kInvalidArgument,
         absl::StrCat("the description is limited to ", kMaxKeyDescriptionBytes, " bytes"));
   }
+  const absl::Time now = clock_.Now();
   absl::MutexLock write_lock(&write_mu_);
   std::string id;
+  std::vector<std::string> purge;
   {
     absl::ReaderMutexLock lock(&mu_);
     if (state_.users.find(user) == state_.users.end()) return internal::NoSuchEntity("user", user);
-    size_t count = std::count_if(state_.keys.begin(), state_.keys.end(),
-                                 [&](const auto& entry) { return entry.second.user == user; });
-    if (count >= kMaxAccessKeysPerUser) {
+    size_t count = 0;
+    for (const auto& [other_id, other] : state_.keys) {
+      if (other.kind == KeyKind::kSession && other.expires <= now) {
+        purge.push_back(other_id);
+      } else if (other.user == user && other.kind == key.kind) {
+        ++count;
+      }
+    }
+    if (size_t limit = KeyLimit(key.kind); count >= limit) {
       return MakeError(absl::StatusCode::kResourceExhausted, ErrorReason::kLimitExceeded,
-                       absl::StrCat("user ", std::string(user), " already has ",
-                                    kMaxAccessKeysPerUser, " access keys"));
+                       absl::StrCat("user ", std::string(user), " already has ", limit, " ",
+                                    AsAbsl(KeyKindName(key.kind)), "s"));
     }
     do {
-      SB_ASSIGN_OR_RETURN(id, internal::NewAccessKeyId());
+      SB_ASSIGN_OR_RETURN(id, internal::NewAccessKeyId(key.kind));
     } while (state_.keys.find(id) != state_.keys.end());
   }
-  KeyEntry key;
   key.user = std::string(user);
   SB_ASSIGN_OR_RETURN(key.secret, internal::NewSecretAccessKey());
   SB_ASSIGN_OR_RETURN(key.sealed_secret, box_.Seal(id, key.secret));
-  key.created = clock_.Now();
-  key.policy_document = options.policy;
-  key.policy = std::move(policy);
-  key.description = options.description;
-  SB_RETURN_IF_ERROR(Commit({PutKey(id, key)}, [&](IamState& s) { s.keys.emplace(id, key); }));
-  return NewAccessKey{ToKeyInfo(id, key), key.secret};
+  key.created = now;
+  std::vector<metadata::IamRecordWrite> writes{PutKey(id, key)};
+  for (const auto& old : purge) writes.push_back({internal::kAccessKeyKind, old, std::nullopt});
+  SB_RETURN_IF_ERROR(Commit(std::move(writes), [&](IamState& s) {
+    for (const auto& old : purge) s.keys.erase(old);
+    s.keys.emplace(id, std::move(key));
+  }));
+  return id;
 }
 
 absl::Status IamStore::DeleteAccessKey(std::string_view access_key_id) {
@@ -254,7 +324,7 @@ absl::StatusOr<std::vector<AccessKeyInfo>> IamStore::ListAccessKeys(std::string_
   if (state_.users.find(user) == state_.users.end()) return internal::NoSuchEntity("user", user);
   std::vector<AccessKeyInfo> out;
   for (const auto& [id, key] : state_.keys) {
-    if (key.user == user) out.push_back(ToKeyInfo(id, key));
+    if (key.user == user && key.kind != KeyKind::kSession) out.push_back(ToKeyInfo(id, key));
   }
   std::stable_sort(out.begin(), out.end(), [](const AccessKeyInfo& a, const AccessKeyInfo& b) {
     return a.created < b.created;
@@ -270,11 +340,21 @@ absl::StatusOr<KeyIdentity> IamStore::LookupAccessKey(std::string_view access_ke
   }
   auto user = state_.users.find(key->second.user);
   if (user == state_.users.end() || !user->second.enabled) return InvalidAccessKeyId();
+  if (key->second.expires.has_value() && clock_.Now() >= *key->second.expires) {
+    if (key->second.kind == KeyKind::kSession) {
+      return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kExpiredToken,
+                       "The provided token has expired.");
+    }
+    return MakeError(absl::StatusCode::kPermissionDenied, ErrorReason::kInvalidAccessKeyId,
+                     "The access key has expired.");
+  }
   return KeyIdentity{user->first,
                      user->second.user_id,
                      key->second.secret,
                      {user->second.groups.begin(), user->second.groups.end()},
-                     key->second.policy};
+                     key->second.policy,
+                     key->second.kind,
+                     key->second.session_token_sha256};
 }
 
 void IamStore::NoteAccessKeyUsed(std::string_view access_key_id) {

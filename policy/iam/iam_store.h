@@ -53,14 +53,22 @@ class IamStore {
   // InvalidArgument(kMalformedPolicy) for a key policy that is not a valid identity policy
   // (or is over kMaxKeyPolicyBytes); InvalidArgument for a description over
   // kMaxKeyDescriptionBytes.
+  // Service accounts (options.kind) have their own limit, kMaxServiceAccountsPerUser; an
+  // expiry must lie in the future.
   absl::StatusOr<NewAccessKey> CreateAccessKey(std::string_view user,
                                                const AccessKeyOptions& options = {});
+  // STS: temporary credentials for `user`, valid for `duration`, narrowed by
+  // `session_policy` (JSON; empty: the user's own permissions). Persisted, so they survive a
+  // restart; expired sessions are purged by later creations. Same errors as CreateAccessKey
+  // (LimitExceeded past kMaxSessionsPerUser live sessions).
+  absl::StatusOr<NewSession> CreateSession(std::string_view user, std::string_view session_policy,
+                                           absl::Duration duration);
   // The key and its parsed policy (null if unrestricted), whatever its status.
   absl::StatusOr<std::pair<AccessKeyInfo, std::shared_ptr<const eval::Policy>>> GetAccessKey(
       std::string_view access_key_id) const;
   absl::Status DeleteAccessKey(std::string_view access_key_id);
   absl::Status SetAccessKeyStatus(std::string_view access_key_id, KeyStatus status);
-  // Sorted by creation time; never includes secrets.
+  // Access keys and service accounts (not sessions), sorted by creation time; never secrets.
   absl::StatusOr<std::vector<AccessKeyInfo>> ListAccessKeys(std::string_view user) const;
 
   // Groups. Names: 1..128 of [A-Za-z0-9+=,.@_-]. DeleteGroup also removes its memberships.
@@ -85,9 +93,10 @@ class IamStore {
   absl::Status AttachGroupPolicy(std::string_view group, std::string_view policy);
   absl::Status DetachGroupPolicy(std::string_view group, std::string_view policy);
 
-  // Request path. The identity behind `access_key_id` if the key is active and its user
-  // enabled; PermissionDenied(kInvalidAccessKeyId) otherwise (unknown, inactive, disabled
-  // all look the same to the client). Constant work; never touches disk.
+  // Request path. The identity behind `access_key_id` if the key is active, unexpired and its
+  // user enabled; PermissionDenied(kInvalidAccessKeyId) otherwise (unknown, inactive,
+  // disabled all look the same to the client), except an expired session:
+  // InvalidArgument(kExpiredToken). Constant work; never touches disk.
   absl::StatusOr<KeyIdentity> LookupAccessKey(std::string_view access_key_id) const;
   // Records a successful use. Writes at most once a minute per key (and skips the write if
   // an admin mutation is in progress), so the request path rarely pays a disk write. Errors
@@ -105,6 +114,8 @@ class IamStore {
   absl::Status Commit(std::vector<metadata::IamRecordWrite> writes,
                       const std::function<void(internal::IamState&)>& apply)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  absl::StatusOr<std::string> AddKey(std::string_view user, std::string_view policy_doc,
+                                     internal::KeyEntry key);
   absl::Status SetPolicyAttachment(bool group, std::string_view owner, std::string_view policy,
                                    bool attach);
 

@@ -8,6 +8,18 @@ std::string_view KeyStatusName(KeyStatus status) {
   return status == KeyStatus::kActive ? "Active" : "Inactive";
 }
 
+std::string_view KeyKindName(KeyKind kind) {
+  switch (kind) {
+    case KeyKind::kAccessKey:
+      return "access-key";
+    case KeyKind::kServiceAccount:
+      return "service-account";
+    case KeyKind::kSession:
+      return "session";
+  }
+  return "access-key";
+}
+
 std::string UserArn(std::string_view name) {
   return absl::StrCat("arn:aws:iam::", kAccountId, ":user/", std::string(name));
 }

@@ -24,8 +24,26 @@ inline constexpr size_t kMaxManagedPolicyBytes = 16 * 1024;
 inline constexpr size_t kMaxKeyPolicyBytes = 2048 * 4;
 inline constexpr size_t kMaxKeyDescriptionBytes = 256;
 
+// Service accounts and STS sessions have their own limits (they are made by machines).
+inline constexpr size_t kMaxServiceAccountsPerUser = 100;
+inline constexpr size_t kMaxSessionsPerUser = 1000;
+// STS session lifetimes (AssumeRole's DurationSeconds): AWS's defaults. The minimum can be
+// lowered by server configuration (tests use seconds).
+inline constexpr absl::Duration kDefaultSessionDuration = absl::Hours(1);
+inline constexpr absl::Duration kMinSessionDuration = absl::Minutes(15);
+inline constexpr absl::Duration kMaxSessionDuration = absl::Hours(12);
+
 enum class KeyStatus : uint8_t { kActive, kInactive };
 std::string_view KeyStatusName(KeyStatus status);  // "Active" / "Inactive"
+
+// What a credential is for. Each kind has its own per-user limit.
+//  - kAccessKey: a user's long-term key ("AKIA"-like, prefix SBAK).
+//  - kServiceAccount: a machine's key under a user, optionally with its own (narrowing)
+//    policy and an expiry (prefix SBSA).
+//  - kSession: STS temporary credentials (prefix SBST): always expire, need the session
+//    token on every request, optionally narrowed by a session policy.
+enum class KeyKind : uint8_t { kAccessKey, kServiceAccount, kSession };
+std::string_view KeyKindName(KeyKind kind);  // "access-key" / "service-account" / "session"
 
 struct UserInfo {
   std::string name;
@@ -62,6 +80,8 @@ struct AccessKeyInfo {
   // permissions.
   std::string policy;
   std::string description;
+  KeyKind kind = KeyKind::kAccessKey;
+  std::optional<absl::Time> expires;  // nullopt: never
 };
 
 // Options of a new access key. A key with a policy is a restricted ("service account")
@@ -70,6 +90,16 @@ struct AccessKeyInfo {
 struct AccessKeyOptions {
   std::string policy;  // empty: unrestricted
   std::string description;
+  // kAccessKey or kServiceAccount (sessions come from IamStore::CreateSession).
+  KeyKind kind = KeyKind::kAccessKey;
+  std::optional<absl::Time> expires;  // must be in the future
+};
+
+// STS temporary credentials, returned once by IamStore::CreateSession.
+struct NewSession {
+  AccessKeyInfo info;  // kind kSession; expires set
+  std::string secret_access_key;
+  std::string session_token;
 };
 
 // A freshly created key: the only time the secret is ever returned.
@@ -85,6 +115,9 @@ struct KeyIdentity {
   std::string secret_access_key;
   std::vector<std::string> groups;
   std::shared_ptr<const eval::Policy> key_policy;  // null unless the key is restricted
+  KeyKind kind = KeyKind::kAccessKey;
+  // kSession only: SHA-256 of the session token, which every request must carry.
+  std::string session_token_sha256;
 };
 
 // A parsed managed policy with its name, for evaluation.

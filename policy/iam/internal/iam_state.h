@@ -53,6 +53,9 @@ struct KeyEntry {
   std::string policy_document;                 // empty: unrestricted
   std::shared_ptr<const eval::Policy> policy;  // parsed policy_document; not stored
   std::string description;
+  KeyKind kind = KeyKind::kAccessKey;
+  std::optional<absl::Time> expires;
+  std::string session_token_sha256;  // kSession: SHA-256 (raw bytes) of the token
 };
 
 struct IamState {

@@ -47,9 +47,22 @@ absl::StatusOr<std::string> RandomString(std::string_view alphabet, size_t n) {
   return out;
 }
 
-absl::StatusOr<std::string> NewAccessKeyId() {
+absl::StatusOr<std::string> NewAccessKeyId(KeyKind kind) {
   SB_ASSIGN_OR_RETURN(std::string tail, RandomString(kBase32, 16));
+  switch (kind) {
+    case KeyKind::kServiceAccount:
+      return absl::StrCat("SBSA", tail);
+    case KeyKind::kSession:
+      return absl::StrCat("SBST", tail);
+    case KeyKind::kAccessKey:
+      break;
+  }
   return absl::StrCat("SBAK", tail);
+}
+
+absl::StatusOr<std::string> NewSessionToken() {
+  SB_ASSIGN_OR_RETURN(std::string tail, RandomString(kBase64, 64));
+  return absl::StrCat("SBSESSION", tail);
 }
 
 absl::StatusOr<std::string> NewSecretAccessKey() { return RandomString(kBase64, 40); }

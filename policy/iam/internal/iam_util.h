@@ -10,6 +10,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "policy/eval/policy.h"
+#include "policy/iam/iam_types.h"
 
 namespace sb::policy::iam::internal {
 
@@ -20,8 +21,12 @@ absl::Status ValidateName(std::string_view what, std::string_view name, size_t m
 // `n` characters drawn uniformly from `alphabet` (at most 256 characters) by the OpenSSL
 // CSPRNG. Internal if the generator fails.
 absl::StatusOr<std::string> RandomString(std::string_view alphabet, size_t n);
-// "SBAK" + 16 of [A-Z2-7]: 80 random bits.
-absl::StatusOr<std::string> NewAccessKeyId();
+// A prefix naming the kind ("SBAK" access key, "SBSA" service account, "SBST" session) + 16
+// of [A-Z2-7]: 80 random bits.
+absl::StatusOr<std::string> NewAccessKeyId(KeyKind kind);
+// An STS session token: "SBSESSION" + 64 of [A-Za-z0-9+/] (384 random bits). Only its
+// SHA-256 is stored.
+absl::StatusOr<std::string> NewSessionToken();
 // 40 of [A-Za-z0-9+/]: 240 random bits.
 absl::StatusOr<std::string> NewSecretAccessKey();
 // `prefix` + 17 of [A-Z2-7] (AWS-style unique ids such as "AIDA…").

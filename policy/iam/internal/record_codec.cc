@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/error_reason.h"
+#include "common/hex.h"
 #include "policy/iam/internal/iam_state.h"
 
 namespace sb::policy::iam::internal {
@@ -175,6 +176,9 @@ std::string EncodeKey(const KeyEntry& k) {
   if (k.last_used.has_value()) o["last_used"] = absl::ToUnixNanos(*k.last_used);
   if (!k.policy_document.empty()) o["policy"] = J(k.policy_document);
   if (!k.description.empty()) o["description"] = J(k.description);
+  if (k.kind != KeyKind::kAccessKey) o["kind"] = J(KeyKindName(k.kind));
+  if (k.expires.has_value()) o["expires"] = absl::ToUnixNanos(*k.expires);
+  if (!k.session_token_sha256.empty()) o["token_sha256"] = J(HexEncode(k.session_token_sha256));
   return json::serialize(o);
 }
 
@@ -198,6 +202,24 @@ absl::StatusOr<KeyEntry> DecodeKey(std::string_view name, std::string_view bytes
     }
     k.policy_document = r.OptionalString("policy");
     k.description = r.OptionalString("description");
+    std::string kind = r.OptionalString("kind");
+    if (kind.empty() || kind == KeyKindName(KeyKind::kAccessKey)) {
+      k.kind = KeyKind::kAccessKey;
+    } else if (kind == KeyKindName(KeyKind::kServiceAccount)) {
+      k.kind = KeyKind::kServiceAccount;
+    } else if (kind == KeyKindName(KeyKind::kSession)) {
+      k.kind = KeyKind::kSession;
+    } else {
+      r.Fail("unknown kind");
+    }
+    if (std::optional<int64_t> expires = r.OptionalInt("expires")) {
+      k.expires = absl::FromUnixNanos(*expires);
+    }
+    std::string token = r.OptionalString("token_sha256");
+    if (!token.empty() && !HexDecode(token, &k.session_token_sha256)) r.Fail("bad token_sha256");
+    if (k.kind == KeyKind::kSession && (k.session_token_sha256.size() != 32 || !k.expires)) {
+      r.Fail("a session needs a token hash and an expiry");
+    }
   }
   if (!r.status().ok()) return r.status();
   return k;
