@@ -109,6 +109,41 @@ std::optional<uint32_t> DecodePartSuffix(std::string_view suffix) {
   return value;
 }
 
+std::string VersionBucketPrefix(std::string_view bucket) { return ObjectBucketPrefix(bucket); }
+
+std::string VersionKeyPrefix(std::string_view bucket, std::string_view key) {
+  std::string out = VersionBucketPrefix(bucket);
+  AppendComponent(&out, key);
+  return out;
+}
+
+std::string VersionKey(std::string_view bucket, std::string_view key, uint64_t seq) {
+  return VersionKeyPrefix(bucket, key) + EncodeSeq(~seq);
+}
+
+std::optional<VersionKeyParts> DecodeVersionSuffix(std::string_view suffix) {
+  std::optional<std::string> key = ConsumeComponent(&suffix);
+  if (!key.has_value()) return std::nullopt;
+  std::optional<uint64_t> inverted = DecodeSeq(suffix);
+  if (!inverted.has_value()) return std::nullopt;
+  return VersionKeyParts{std::move(*key), ~*inverted};
+}
+
+std::string EncodeSeq(uint64_t seq) {
+  std::string out;
+  for (int shift = 56; shift >= 0; shift -= 8) {
+    out.push_back(static_cast<char>((seq >> shift) & 0xff));
+  }
+  return out;
+}
+
+std::optional<uint64_t> DecodeSeq(std::string_view bytes) {
+  if (bytes.size() != 8) return std::nullopt;
+  uint64_t value = 0;
+  for (char c : bytes) value = (value << 8) | static_cast<unsigned char>(c);
+  return value;
+}
+
 std::string IamKindPrefix(std::string_view kind) {
   std::string out;
   AppendComponent(&out, kind);

@@ -4,10 +4,10 @@
 // and a component can never be confused with its neighbour, whatever bytes it holds.
 // The last component is stored raw. Pure functions; thread-safe.
 //
-// Versioning (later): a "versions" column family keyed
-//   C(bucket) C(key) <bitwise-inverted 8-byte big-endian version sequence>
-// would list the newest version of a key first; the "objects" CF keeps pointing at the
-// current version, so ListObjects stays a scan over "objects" only.
+// Versioning: the "versions" CF holds every version (delete markers and the null version
+// included) keyed C(bucket) C(key) ~seq, so a key's newest version sorts first. The
+// "objects" CF holds a copy of the newest version only when it is not a delete marker, so
+// ListObjects stays a scan over "objects" alone.
 #pragma once
 
 #include <cstdint>
@@ -23,10 +23,16 @@ inline constexpr std::string_view kObjectsCf = "objects";  // C(bucket) key -> O
 inline constexpr std::string_view kUploadsCf = "uploads";  // C(bucket) C(key) id -> UploadRecord
 inline constexpr std::string_view kPartsCf = "parts";  // C(bucket) C(key) C(id) BE32 -> DataPart
 inline constexpr std::string_view kIamCf = "iam";      // C(kind) name -> opaque IAM bytes
+// C(bucket) C(key) ~BE64(seq) -> ObjectRecord (every version, newest first per key)
+inline constexpr std::string_view kVersionsCf = "versions";
+// C(bucket) key -> BE64(seq) of the key's "null" version, if it has one
+inline constexpr std::string_view kNullVersionsCf = "null_versions";
 
 // Key in the default CF holding the on-disk format version (kFormatVersion, decimal).
 inline constexpr std::string_view kFormatVersionKey = "strongbox.metadata.format_version";
-inline constexpr std::string_view kFormatVersion = "1";
+inline constexpr std::string_view kFormatVersion = "2";
+// Format 1 had no versions CF; Open migrates it once (see docs/on-disk-format.md).
+inline constexpr std::string_view kFormatVersionUnversioned = "1";
 
 // Appends `part` escaped but NOT terminated: a prefix of the encoding of any component
 // that starts with `part`. Used to seek to a key prefix inside a non-final component.
@@ -64,6 +70,21 @@ std::string PartKey(std::string_view bucket, std::string_view key, std::string_v
                     uint32_t part_number);
 // Decodes the part number from a parts-CF key with its PartPrefix already removed.
 std::optional<uint32_t> DecodePartSuffix(std::string_view suffix);
+
+// versions CF: C(bucket) C(key) followed by the bitwise-inverted sequence, 8 bytes BE.
+std::string VersionBucketPrefix(std::string_view bucket);
+std::string VersionKeyPrefix(std::string_view bucket, std::string_view key);
+std::string VersionKey(std::string_view bucket, std::string_view key, uint64_t seq);
+struct VersionKeyParts {
+  std::string key;
+  uint64_t seq = 0;
+};
+// Decodes a versions-CF key with its VersionBucketPrefix already removed.
+std::optional<VersionKeyParts> DecodeVersionSuffix(std::string_view suffix);
+
+// null_versions CF: same key as the objects CF; the value is EncodeSeq(seq).
+std::string EncodeSeq(uint64_t seq);
+std::optional<uint64_t> DecodeSeq(std::string_view bytes);
 
 // iam CF: C(kind) followed by the raw record name.
 std::string IamKindPrefix(std::string_view kind);

@@ -52,6 +52,57 @@ struct ListUploadsResult {
   std::string next_upload_id_marker;
 };
 
+struct ListVersionsOptions {
+  std::string prefix;
+  std::string delimiter;
+  std::string key_marker;         // exclusive, together with version_id_marker
+  std::string version_id_marker;  // needs key_marker; "null" names the null version
+  int max_keys = 1000;
+};
+
+struct VersionEntry {
+  ObjectRecord record;  // a version or a delete marker (record.delete_marker())
+  bool is_latest = false;
+};
+
+struct ListVersionsResult {
+  // Sorted by key, then newest version first.
+  std::vector<VersionEntry> versions;
+  std::vector<std::string> common_prefixes;  // sorted
+  bool is_truncated = false;
+  std::string next_key_marker;         // the last key or common prefix returned
+  std::string next_version_id_marker;  // its version id ("" after a common prefix)
+};
+
+// The outcome of writing a version (PutObjectVersion, CompleteUploadVersion, and the
+// delete marker a DeleteKey may write).
+struct WriteVersionResult {
+  ObjectRecord version;  // as committed: version_id ("null" or a new id) and version_seq set
+  // The null version this write replaced (unversioned or suspended buckets); its data is
+  // no longer referenced and must be freed by the caller.
+  std::optional<ObjectRecord> replaced;
+};
+
+struct DeleteResult {
+  // A version removed for good (its data, if any, must be freed by the caller).
+  std::optional<ObjectRecord> removed;
+  // The delete marker written (versioning enabled or suspended).
+  std::optional<ObjectRecord> marker;
+};
+
+// RocksDB properties summed over the column families (MetadataStore::Stats).
+struct MetadataStats {
+  uint64_t live_data_bytes = 0;           // rocksdb.estimate-live-data-size
+  uint64_t sst_files_bytes = 0;           // rocksdb.total-sst-files-size
+  uint64_t memtable_bytes = 0;            // rocksdb.cur-size-all-mem-tables
+  uint64_t estimated_keys = 0;            // rocksdb.estimate-num-keys
+  uint64_t pending_compaction_bytes = 0;  // rocksdb.estimate-pending-compaction-bytes
+  uint64_t compaction_pending = 0;        // rocksdb.compaction-pending (column families)
+  uint64_t running_compactions = 0;       // rocksdb.num-running-compactions
+  uint64_t delayed_write_rate = 0;        // rocksdb.actual-delayed-write-rate, bytes/s (0: none)
+  bool writes_stopped = false;            // rocksdb.is-write-stopped
+};
+
 // One write of WriteIamRecords: puts `value` under (kind, name), or deletes it if nullopt.
 struct IamRecordWrite {
   std::string kind;
@@ -77,8 +128,8 @@ class MetadataStore {
   virtual absl::Status CreateBucket(const BucketRecord& bucket) = 0;
   // NotFound(kNoSuchBucket).
   virtual absl::StatusOr<BucketRecord> GetBucket(std::string_view name) = 0;
-  // NotFound(kNoSuchBucket); FailedPrecondition(kBucketNotEmpty) if any object or
-  // multipart upload exists in it.
+  // NotFound(kNoSuchBucket); FailedPrecondition(kBucketNotEmpty) if any object version,
+  // delete marker or multipart upload exists in it.
   virtual absl::Status DeleteBucket(std::string_view name) = 0;
   virtual absl::StatusOr<std::vector<BucketRecord>> ListBuckets() = 0;
   // Read-modify-write of a bucket's configuration, atomic with respect to every other
@@ -88,17 +139,57 @@ class MetadataStore {
   virtual absl::StatusOr<BucketRecord> UpdateBucket(
       std::string_view name, const std::function<absl::Status(BucketRecord&)>& update) = 0;
 
-  // Makes `object` the current version of its key. Returns the record it replaced (so the
-  // caller can free its data) or nullopt. NotFound(kNoSuchBucket); InvalidArgument for an
-  // empty key.
-  virtual absl::StatusOr<std::optional<ObjectRecord>> PutObject(std::string_view bucket,
-                                                                const ObjectRecord& object) = 0;
-  // NotFound(kNoSuchBucket) or NotFound(kNoSuchKey).
+  // Makes `object` the newest version of its key, as the bucket's versioning state says
+  // (read under the same lock as the commit): ENABLED gives it a new version id; otherwise
+  // it becomes the "null" version, replacing the previous null version (returned so the
+  // caller can free its data). The caller's version_id/version_seq are ignored; the
+  // sequence is derived from last_modified_unix_nanos. NotFound(kNoSuchBucket);
+  // InvalidArgument for an empty key.
+  virtual absl::StatusOr<WriteVersionResult> PutObjectVersion(std::string_view bucket,
+                                                              const ObjectRecord& object) = 0;
+  // PutObjectVersion, returning only the replaced record.
+  absl::StatusOr<std::optional<ObjectRecord>> PutObject(std::string_view bucket,
+                                                        const ObjectRecord& object) {
+    absl::StatusOr<WriteVersionResult> result = PutObjectVersion(bucket, object);
+    if (!result.ok()) return result.status();
+    return std::move(result->replaced);
+  }
+  // The newest version unless it is a delete marker. NotFound(kNoSuchBucket) or
+  // NotFound(kNoSuchKey). One point read.
   virtual absl::StatusOr<ObjectRecord> GetObject(std::string_view bucket, std::string_view key) = 0;
-  // Removes the current version; returns it, or nullopt if there was none (not an error).
-  // NotFound(kNoSuchBucket).
-  virtual absl::StatusOr<std::optional<ObjectRecord>> DeleteObject(std::string_view bucket,
-                                                                   std::string_view key) = 0;
+  // The newest version, delete markers included. NotFound(kNoSuchBucket) or
+  // NotFound(kNoSuchKey) if the key has no version at all.
+  virtual absl::StatusOr<ObjectRecord> GetLatestVersion(std::string_view bucket,
+                                                        std::string_view key) = 0;
+  // One version by id ("null" for the null version), delete markers included.
+  // NotFound(kNoSuchBucket), NotFound(kNoSuchVersion); InvalidArgument for a malformed id.
+  virtual absl::StatusOr<ObjectRecord> GetObjectVersion(std::string_view bucket,
+                                                        std::string_view key,
+                                                        std::string_view version_id) = 0;
+  // DELETE without a version id. UNVERSIONED: removes the null version (if any). ENABLED:
+  // writes a delete marker with a new id. SUSPENDED: replaces the null version by a null
+  // delete marker. `marker` supplies owner and last_modified_unix_nanos of the marker.
+  // Deleting a key that does not exist is not an error. NotFound(kNoSuchBucket).
+  virtual absl::StatusOr<DeleteResult> DeleteKey(std::string_view bucket, std::string_view key,
+                                                 const ObjectRecord& marker) = 0;
+  // Removes one version (or delete marker) for good; the next newer-than-nothing version
+  // becomes the latest. A version that does not exist is not an error (empty result).
+  // NotFound(kNoSuchBucket); InvalidArgument for a malformed id.
+  virtual absl::StatusOr<DeleteResult> DeleteObjectVersion(std::string_view bucket,
+                                                           std::string_view key,
+                                                           std::string_view version_id) = 0;
+  // DeleteKey in an unversioned way of speaking: returns the removed version, if any.
+  absl::StatusOr<std::optional<ObjectRecord>> DeleteObject(std::string_view bucket,
+                                                           std::string_view key) {
+    absl::StatusOr<DeleteResult> result = DeleteKey(bucket, key, ObjectRecord());
+    if (!result.ok()) return result.status();
+    return std::move(result->removed);
+  }
+  // S3 ListObjectVersions: every version and delete marker, newest first per key.
+  // NotFound(kNoSuchBucket); InvalidArgument if max_keys < 0, a version_id_marker comes
+  // without key_marker, or the version_id_marker is malformed.
+  virtual absl::StatusOr<ListVersionsResult> ListObjectVersions(
+      std::string_view bucket, const ListVersionsOptions& options) = 0;
   // S3 ListObjects semantics; seeks past whole common prefixes instead of scanning them.
   // NotFound(kNoSuchBucket); InvalidArgument if max_keys < 0.
   virtual absl::StatusOr<ListObjectsResult> ListObjects(std::string_view bucket,
@@ -128,9 +219,20 @@ class MetadataStore {
   // The upload is found by (bucket, object.key, upload_id). InvalidArgument(kInvalidPartOrder)
   // unless part numbers ascend strictly; InvalidArgument(kInvalidPart) unless each named part
   // is the one currently stored under its number (same data_ref). Nothing changes on error.
-  virtual absl::StatusOr<std::optional<ObjectRecord>> CompleteUpload(
+  // The new version is written as PutObjectVersion writes it.
+  virtual absl::StatusOr<WriteVersionResult> CompleteUploadVersion(
       std::string_view bucket, std::string_view upload_id, const ObjectRecord& object,
       std::vector<DataPart>* unused_parts) = 0;
+  // CompleteUploadVersion, returning only the replaced record.
+  absl::StatusOr<std::optional<ObjectRecord>> CompleteUpload(std::string_view bucket,
+                                                             std::string_view upload_id,
+                                                             const ObjectRecord& object,
+                                                             std::vector<DataPart>* unused_parts) {
+    absl::StatusOr<WriteVersionResult> result =
+        CompleteUploadVersion(bucket, upload_id, object, unused_parts);
+    if (!result.ok()) return result.status();
+    return std::move(result->replaced);
+  }
   // Removes the upload and returns its parts so their data can be freed.
   virtual absl::StatusOr<std::vector<DataPart>> AbortUpload(std::string_view bucket,
                                                             std::string_view key,
@@ -151,6 +253,9 @@ class MetadataStore {
       std::string_view kind) = 0;
   // Applies all `writes` in one atomic batch (all or nothing), in order.
   virtual absl::Status WriteIamRecords(const std::vector<IamRecordWrite>& writes) = 0;
+
+  // Storage engine statistics for monitoring; zeros for stores without an engine behind them.
+  virtual MetadataStats Stats() const { return {}; }
 };
 
 }  // namespace sb::metadata

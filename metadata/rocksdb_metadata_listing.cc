@@ -1,6 +1,6 @@
-// Listings of RocksDbMetadataStore: ListObjects, ListUploads, ListParts. Each runs on one
-// RocksDB snapshot, takes no locks, and jumps over a whole common prefix with one Seek to
-// the prefix's successor rather than walking the keys beneath it.
+// Listings of RocksDbMetadataStore: ListObjects, ListObjectVersions, ListUploads, ListParts.
+// Each runs on one RocksDB snapshot, takes no locks, and jumps over a whole common prefix with one
+// Seek to the prefix's successor rather than walking the keys beneath it.
 #include <algorithm>
 #include <limits>
 #include <utility>
@@ -12,6 +12,7 @@
 #include "metadata/internal/rocksdb_support.h"
 #include "metadata/keys.h"
 #include "metadata/rocksdb_metadata_store.h"
+#include "metadata/version_id.h"
 #include "rocksdb/db.h"
 #include "rocksdb/snapshot.h"
 
@@ -111,6 +112,13 @@ std::string UploadsSeekTarget(const ListUploadsOptions& options) {
   return std::max(start, after_markers);
 }
 
+// Where a ListObjectVersions scan starts (a suffix after the bucket prefix), and the exact
+// entry to step over if the scan lands on it (the version-id marker itself).
+struct VersionsStart {
+  std::string seek;
+  std::string skip;
+};
+
 }  // namespace
 
 absl::StatusOr<ListObjectsResult> RocksDbMetadataStore::ListObjects(
@@ -156,6 +164,98 @@ absl::StatusOr<ListObjectsResult> RocksDbMetadataStore::ListObjects(
     SB_RETURN_IF_ERROR(ParseRecord(cursor.Value(), &record, key));
     result.next_marker = std::string(key);
     result.objects.push_back(std::move(record));
+    cursor.Next();
+  }
+  SB_RETURN_IF_ERROR(cursor.status());
+  return result;
+}
+
+absl::StatusOr<ListVersionsResult> RocksDbMetadataStore::ListObjectVersions(
+    std::string_view bucket, const ListVersionsOptions& options) {
+  if (options.max_keys < 0) return InvalidArgument("max_keys must not be negative");
+  if (!options.version_id_marker.empty() && options.key_marker.empty()) {
+    return InvalidArgument("A version-id marker cannot be specified without a key marker.");
+  }
+  rocksdb::ManagedSnapshot snapshot(db_.get());
+  rocksdb::ReadOptions read_options;
+  read_options.snapshot = snapshot.snapshot();
+  SB_RETURN_IF_ERROR(RequireBucket(read_options, bucket));
+
+  const std::string& prefix = options.prefix;
+  VersionsStart start;
+  AppendEscaped(&start.seek, prefix);
+  if (!options.key_marker.empty()) {
+    std::string after;
+    AppendComponent(&after, options.key_marker);
+    std::optional<uint64_t> seq;
+    if (options.version_id_marker == kNullVersionId) {
+      SB_ASSIGN_OR_RETURN(std::optional<ObjectRecord> null_version,
+                          ReadVersion(read_options, bucket, options.key_marker, kNullVersionId));
+      if (null_version.has_value()) seq = null_version->version_seq();
+    } else if (!options.version_id_marker.empty()) {
+      seq = VersionIdSeq(options.version_id_marker);
+      if (!seq.has_value()) return InvalidArgument("Invalid version id specified");
+    }
+    if (seq.has_value()) {
+      after += EncodeSeq(~*seq);
+      start.skip = after;
+    } else {
+      after = PrefixSuccessor(after);  // past every version of key_marker
+    }
+    start.seek = std::max(start.seek, after);
+  }
+
+  ListCursor cursor(db_.get(), read_options, versions_cf_, VersionBucketPrefix(bucket),
+                    &iterator_steps_);
+  ListVersionsResult result;
+  int count = 0;
+  cursor.Seek(start.seek);
+  if (!start.skip.empty() && cursor.Valid() && cursor.Suffix() == start.skip) cursor.Next();
+  bool first_entry = true;
+  std::string prev_key;
+  while (cursor.Valid()) {
+    std::optional<VersionKeyParts> parts = DecodeVersionSuffix(cursor.Suffix());
+    if (!parts.has_value()) {
+      return MakeError(absl::StatusCode::kDataLoss, ErrorReason::kDataCorrupted,
+                       "malformed version key");
+    }
+    if (!std::string_view(parts->key).starts_with(prefix)) break;
+    std::optional<std::string> common = CommonPrefix(parts->key, prefix, options.delimiter);
+    std::string escaped_common;
+    if (common.has_value()) AppendEscaped(&escaped_common, *common);
+    if (common.has_value() && *common <= options.key_marker) {
+      cursor.SeekPast(escaped_common);
+      continue;
+    }
+    if (count == options.max_keys) {
+      result.is_truncated = true;
+      break;
+    }
+    ++count;
+    if (common.has_value()) {
+      result.next_key_marker = *common;
+      result.next_version_id_marker.clear();
+      result.common_prefixes.push_back(std::move(*common));
+      cursor.SeekPast(escaped_common);
+      prev_key.clear();
+      first_entry = false;
+      continue;
+    }
+    VersionEntry entry;
+    SB_RETURN_IF_ERROR(ParseRecord(cursor.Value(), &entry.record, parts->key));
+    if (first_entry && !start.skip.empty() && parts->key == options.key_marker) {
+      // The page starts inside a key: latest only if nothing newer is left before it.
+      SB_ASSIGN_OR_RETURN(std::optional<ObjectRecord> latest,
+                          ReadLatestVersion(read_options, bucket, parts->key));
+      entry.is_latest = latest.has_value() && latest->version_seq() == parts->seq;
+    } else {
+      entry.is_latest = parts->key != prev_key;
+    }
+    first_entry = false;
+    result.next_key_marker = parts->key;
+    result.next_version_id_marker = entry.record.version_id();
+    prev_key = std::move(parts->key);
+    result.versions.push_back(std::move(entry));
     cursor.Next();
   }
   SB_RETURN_IF_ERROR(cursor.status());

@@ -137,7 +137,7 @@ absl::StatusOr<std::optional<DataPart>> RocksDbMetadataStore::PutPart(std::strin
   return std::optional<DataPart>(std::move(old));
 }
 
-absl::StatusOr<std::optional<ObjectRecord>> RocksDbMetadataStore::CompleteUpload(
+absl::StatusOr<WriteVersionResult> RocksDbMetadataStore::CompleteUploadVersion(
     std::string_view bucket, std::string_view upload_id, const ObjectRecord& object,
     std::vector<DataPart>* unused_parts) {
   const std::string& key = object.key();
@@ -146,6 +146,7 @@ absl::StatusOr<std::optional<ObjectRecord>> RocksDbMetadataStore::CompleteUpload
   absl::MutexLock key_lock(&KeyStripe(bucket, key));
   rocksdb::ReadOptions options;
   SB_RETURN_IF_ERROR(RequireUpload(options, bucket, key, upload_id).status());
+  SB_ASSIGN_OR_RETURN(BucketRecord bucket_record, ReadBucket(options, bucket));
   SB_ASSIGN_OR_RETURN(std::vector<DataPart> parts, ReadAllParts(options, bucket, key, upload_id));
   std::map<uint32_t, DataPart> stored;
   for (DataPart& part : parts) {
@@ -154,11 +155,6 @@ absl::StatusOr<std::optional<ObjectRecord>> RocksDbMetadataStore::CompleteUpload
   }
   SB_RETURN_IF_ERROR(CheckCompletedParts({object.parts().begin(), object.parts().end()}, stored));
 
-  const std::string object_key = ObjectKey(bucket, key);
-  ObjectRecord old;
-  SB_ASSIGN_OR_RETURN(bool replaced, ReadRecord(options, objects_cf_, object_key, &old));
-  std::string value;
-  SB_RETURN_IF_ERROR(SerializeRecord(object, &value));
   rocksdb::WriteBatch batch;
   SB_RETURN_IF_ERROR(
       FromRocksDb(batch.Delete(uploads_cf_, UploadKey(bucket, key, upload_id)), "batch"));
@@ -166,7 +162,11 @@ absl::StatusOr<std::optional<ObjectRecord>> RocksDbMetadataStore::CompleteUpload
     SB_RETURN_IF_ERROR(
         FromRocksDb(batch.Delete(parts_cf_, PartKey(bucket, key, upload_id, number)), "batch"));
   }
-  SB_RETURN_IF_ERROR(FromRocksDb(batch.Put(objects_cf_, object_key, value), "batch"));
+  ObjectRecord version = object;
+  version.set_delete_marker(false);
+  SB_ASSIGN_OR_RETURN(
+      WriteVersionResult result,
+      StageNewVersion(options, &batch, bucket, bucket_record.versioning(), std::move(version)));
   SB_RETURN_IF_ERROR(Commit(&batch));
 
   if (unused_parts != nullptr) {
@@ -174,8 +174,7 @@ absl::StatusOr<std::optional<ObjectRecord>> RocksDbMetadataStore::CompleteUpload
     for (const DataPart& used : object.parts()) stored.erase(used.part_number());
     for (auto& [number, part] : stored) unused_parts->push_back(std::move(part));
   }
-  if (!replaced) return std::optional<ObjectRecord>();
-  return std::optional<ObjectRecord>(std::move(old));
+  return result;
 }
 
 absl::StatusOr<std::vector<DataPart>> RocksDbMetadataStore::AbortUpload(

@@ -33,33 +33,41 @@ absl::StatusOr<std::vector<std::string>> ColumnFamiliesToOpen(const rocksdb::DBO
     SB_RETURN_IF_ERROR(FromRocksDb(rocksdb::DB::ListColumnFamilies(options, path, &names),
                                    "list column families"));
   }
-  for (std::string_view ours : {kBucketsCf, kObjectsCf, kUploadsCf, kPartsCf, kIamCf}) {
+  for (std::string_view ours :
+       {kBucketsCf, kObjectsCf, kUploadsCf, kPartsCf, kIamCf, kVersionsCf, kNullVersionsCf}) {
     if (std::find(names.begin(), names.end(), ours) == names.end()) names.emplace_back(ours);
   }
   return names;
 }
 
+absl::Status WriteFormatVersion(rocksdb::DB* db) {
+  rocksdb::WriteOptions write_options;
+  write_options.sync = true;
+  return FromRocksDb(
+      db->Put(write_options, rocksdb::Slice(kFormatVersionKey.data(), kFormatVersionKey.size()),
+              rocksdb::Slice(kFormatVersion.data(), kFormatVersion.size())),
+      "write format version");
+}
+
 // Writes the format marker into a new store, or checks the one an existing store has.
-absl::Status CheckFormatVersion(rocksdb::DB* db) {
+// Returns true if the store has format 1 and must be migrated.
+absl::StatusOr<bool> CheckFormatVersion(rocksdb::DB* db) {
   std::string version;
   rocksdb::Status s =
       db->Get(rocksdb::ReadOptions(),
               rocksdb::Slice(kFormatVersionKey.data(), kFormatVersionKey.size()), &version);
   if (s.IsNotFound()) {
-    rocksdb::WriteOptions write_options;
-    write_options.sync = true;
-    return FromRocksDb(
-        db->Put(write_options, rocksdb::Slice(kFormatVersionKey.data(), kFormatVersionKey.size()),
-                rocksdb::Slice(kFormatVersion.data(), kFormatVersion.size())),
-        "write format version");
+    SB_RETURN_IF_ERROR(WriteFormatVersion(db));
+    return false;
   }
   SB_RETURN_IF_ERROR(FromRocksDb(s, "read format version"));
+  if (version == kFormatVersionUnversioned) return true;
   if (version != kFormatVersion) {
     return absl::FailedPreconditionError(absl::StrCat("metadata format version ", version,
                                                       " is not supported (want ",
                                                       AsAbsl(kFormatVersion), ")"));
   }
-  return absl::OkStatus();
+  return false;
 }
 
 }  // namespace
@@ -89,7 +97,11 @@ absl::StatusOr<std::unique_ptr<RocksDbMetadataStore>> RocksDbMetadataStore::Open
                                  absl::StrCat("open ", path)));
   // From here the store owns db and handles, whatever happens next.
   std::unique_ptr<RocksDbMetadataStore> store(new RocksDbMetadataStore(db, std::move(handles)));
-  SB_RETURN_IF_ERROR(CheckFormatVersion(store->db_.get()));
+  SB_ASSIGN_OR_RETURN(bool migrate, CheckFormatVersion(store->db_.get()));
+  if (migrate) {
+    SB_RETURN_IF_ERROR(store->MigrateToVersions());
+    SB_RETURN_IF_ERROR(WriteFormatVersion(store->db_.get()));
+  }
   return store;
 }
 
@@ -103,6 +115,8 @@ RocksDbMetadataStore::RocksDbMetadataStore(rocksdb::DB* db,
     if (name == kUploadsCf) uploads_cf_ = handle;
     if (name == kPartsCf) parts_cf_ = handle;
     if (name == kIamCf) iam_cf_ = handle;
+    if (name == kVersionsCf) versions_cf_ = handle;
+    if (name == kNullVersionsCf) null_versions_cf_ = handle;
   }
 }
 
@@ -144,9 +158,15 @@ absl::StatusOr<bool> RocksDbMetadataStore::ReadRecord(const rocksdb::ReadOptions
 
 absl::Status RocksDbMetadataStore::RequireBucket(const rocksdb::ReadOptions& options,
                                                  std::string_view bucket) {
+  return ReadBucket(options, bucket).status();
+}
+
+absl::StatusOr<BucketRecord> RocksDbMetadataStore::ReadBucket(const rocksdb::ReadOptions& options,
+                                                              std::string_view bucket) {
   BucketRecord record;
   SB_ASSIGN_OR_RETURN(bool found, ReadRecord(options, buckets_cf_, BucketKey(bucket), &record));
-  return found ? absl::OkStatus() : NoSuchBucket(bucket);
+  if (!found) return NoSuchBucket(bucket);
+  return record;
 }
 
 absl::StatusOr<bool> RocksDbMetadataStore::AnyKeyWithPrefix(const rocksdb::ReadOptions& options,
@@ -203,7 +223,10 @@ absl::Status RocksDbMetadataStore::DeleteBucket(std::string_view name) {
                       AnyKeyWithPrefix(options, objects_cf_, ObjectBucketPrefix(name)));
   SB_ASSIGN_OR_RETURN(bool has_uploads,
                       AnyKeyWithPrefix(options, uploads_cf_, UploadBucketPrefix(name)));
-  if (has_objects || has_uploads) {
+  // Delete markers live only in the versions CF; they keep a bucket non-empty too.
+  SB_ASSIGN_OR_RETURN(bool has_versions,
+                      AnyKeyWithPrefix(options, versions_cf_, VersionBucketPrefix(name)));
+  if (has_objects || has_uploads || has_versions) {
     return MakeError(absl::StatusCode::kFailedPrecondition, ErrorReason::kBucketNotEmpty,
                      absl::StrCat("bucket not empty: ", AsAbsl(name)));
   }
@@ -245,58 +268,6 @@ absl::StatusOr<std::vector<BucketRecord>> RocksDbMetadataStore::ListBuckets() {
   }
   SB_RETURN_IF_ERROR(FromRocksDb(it->status(), "list buckets"));
   return buckets;
-}
-
-absl::StatusOr<std::optional<ObjectRecord>> RocksDbMetadataStore::PutObject(
-    std::string_view bucket, const ObjectRecord& object) {
-  if (object.key().empty()) {
-    return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kInvalidArgument,
-                     "empty object key");
-  }
-  absl::ReaderMutexLock bucket_lock(&BucketStripe(bucket));
-  absl::MutexLock key_lock(&KeyStripe(bucket, object.key()));
-  rocksdb::ReadOptions options;
-  SB_RETURN_IF_ERROR(RequireBucket(options, bucket));
-  const std::string db_key = ObjectKey(bucket, object.key());
-  ObjectRecord old;
-  SB_ASSIGN_OR_RETURN(bool replaced, ReadRecord(options, objects_cf_, db_key, &old));
-  std::string value;
-  SB_RETURN_IF_ERROR(SerializeRecord(object, &value));
-  rocksdb::WriteBatch batch;
-  SB_RETURN_IF_ERROR(FromRocksDb(batch.Put(objects_cf_, db_key, value), "batch"));
-  SB_RETURN_IF_ERROR(Commit(&batch));
-  if (!replaced) return std::optional<ObjectRecord>();
-  return std::optional<ObjectRecord>(std::move(old));
-}
-
-absl::StatusOr<ObjectRecord> RocksDbMetadataStore::GetObject(std::string_view bucket,
-                                                             std::string_view key) {
-  rocksdb::ManagedSnapshot snapshot(db_.get());
-  rocksdb::ReadOptions options;
-  options.snapshot = snapshot.snapshot();
-  ObjectRecord record;
-  SB_ASSIGN_OR_RETURN(bool found,
-                      ReadRecord(options, objects_cf_, ObjectKey(bucket, key), &record));
-  if (found) return record;
-  SB_RETURN_IF_ERROR(RequireBucket(options, bucket));
-  return MakeError(absl::StatusCode::kNotFound, ErrorReason::kNoSuchKey,
-                   absl::StrCat("no such key: ", AsAbsl(key)));
-}
-
-absl::StatusOr<std::optional<ObjectRecord>> RocksDbMetadataStore::DeleteObject(
-    std::string_view bucket, std::string_view key) {
-  absl::ReaderMutexLock bucket_lock(&BucketStripe(bucket));
-  absl::MutexLock key_lock(&KeyStripe(bucket, key));
-  rocksdb::ReadOptions options;
-  SB_RETURN_IF_ERROR(RequireBucket(options, bucket));
-  const std::string db_key = ObjectKey(bucket, key);
-  ObjectRecord old;
-  SB_ASSIGN_OR_RETURN(bool found, ReadRecord(options, objects_cf_, db_key, &old));
-  if (!found) return std::optional<ObjectRecord>();
-  rocksdb::WriteBatch batch;
-  SB_RETURN_IF_ERROR(FromRocksDb(batch.Delete(objects_cf_, db_key), "batch"));
-  SB_RETURN_IF_ERROR(Commit(&batch));
-  return std::optional<ObjectRecord>(std::move(old));
 }
 
 }  // namespace sb::metadata

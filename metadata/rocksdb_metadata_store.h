@@ -9,8 +9,10 @@
 //   checks the bucket exists and commits. So a put either commits before DeleteBucket's
 //   emptiness check (and the delete fails with BucketNotEmpty) or sees NoSuchBucket.
 // - key stripe (hash of bucket and key): held exclusively around the read and the commit of
-//   PutObject/DeleteObject and of every multipart mutation of that key, so "the record I
-//   replaced" is exact and a part can never be both replaced and completed.
+//   every version write or delete and of every multipart mutation of that key, so "the
+//   record I replaced" is exact, version sequences of a key strictly increase, and a part
+//   can never be both replaced and completed. Versioning state is read from the bucket
+//   record under the shared bucket stripe, so it cannot change between read and commit.
 // Locks are always taken bucket stripe first, then one key stripe: no cycles. Reads take
 // no locks; they use a RocksDB snapshot so each call sees one consistent point in time.
 #pragma once
@@ -53,11 +55,19 @@ class RocksDbMetadataStore final : public MetadataStore {
   absl::StatusOr<BucketRecord> UpdateBucket(
       std::string_view name, const std::function<absl::Status(BucketRecord&)>& update) override;
 
-  absl::StatusOr<std::optional<ObjectRecord>> PutObject(std::string_view bucket,
-                                                        const ObjectRecord& object) override;
+  absl::StatusOr<WriteVersionResult> PutObjectVersion(std::string_view bucket,
+                                                      const ObjectRecord& object) override;
   absl::StatusOr<ObjectRecord> GetObject(std::string_view bucket, std::string_view key) override;
-  absl::StatusOr<std::optional<ObjectRecord>> DeleteObject(std::string_view bucket,
-                                                           std::string_view key) override;
+  absl::StatusOr<ObjectRecord> GetLatestVersion(std::string_view bucket,
+                                                std::string_view key) override;
+  absl::StatusOr<ObjectRecord> GetObjectVersion(std::string_view bucket, std::string_view key,
+                                                std::string_view version_id) override;
+  absl::StatusOr<DeleteResult> DeleteKey(std::string_view bucket, std::string_view key,
+                                         const ObjectRecord& marker) override;
+  absl::StatusOr<DeleteResult> DeleteObjectVersion(std::string_view bucket, std::string_view key,
+                                                   std::string_view version_id) override;
+  absl::StatusOr<ListVersionsResult> ListObjectVersions(
+      std::string_view bucket, const ListVersionsOptions& options) override;
   absl::StatusOr<ListObjectsResult> ListObjects(std::string_view bucket,
                                                 const ListObjectsOptions& options) override;
 
@@ -72,7 +82,7 @@ class RocksDbMetadataStore final : public MetadataStore {
                                             int max_parts) override;
   absl::StatusOr<ListUploadsResult> ListUploads(std::string_view bucket,
                                                 const ListUploadsOptions& options) override;
-  absl::StatusOr<std::optional<ObjectRecord>> CompleteUpload(
+  absl::StatusOr<WriteVersionResult> CompleteUploadVersion(
       std::string_view bucket, std::string_view upload_id, const ObjectRecord& object,
       std::vector<DataPart>* unused_parts) override;
   absl::StatusOr<std::vector<DataPart>> AbortUpload(std::string_view bucket, std::string_view key,
@@ -85,6 +95,8 @@ class RocksDbMetadataStore final : public MetadataStore {
   absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ListIamRecords(
       std::string_view kind) override;
   absl::Status WriteIamRecords(const std::vector<IamRecordWrite>& writes) override;
+
+  MetadataStats Stats() const override;  // rocksdb_metadata_stats.cc
 
   // Iterator positioning calls (Seek + Next) made by all listings so far. Lets tests check
   // that a listing skips a common prefix with a seek instead of walking its keys.
@@ -107,6 +119,33 @@ class RocksDbMetadataStore final : public MetadataStore {
                                   google::protobuf::MessageLite* record);
   // NotFound(kNoSuchBucket) unless the bucket exists as of `options`.
   absl::Status RequireBucket(const rocksdb::ReadOptions& options, std::string_view bucket);
+  // The bucket's record, NotFound(kNoSuchBucket).
+  absl::StatusOr<BucketRecord> ReadBucket(const rocksdb::ReadOptions& options,
+                                          std::string_view bucket);
+
+  // Versions (rocksdb_metadata_versions.cc). Callers hold the key stripe for writes.
+  // The newest version of `key`, delete markers included; nullopt if none.
+  absl::StatusOr<std::optional<ObjectRecord>> ReadLatestVersion(const rocksdb::ReadOptions& options,
+                                                                std::string_view bucket,
+                                                                std::string_view key);
+  // The version `version_id` names ("null" included); nullopt if absent. InvalidArgument
+  // for a malformed id.
+  absl::StatusOr<std::optional<ObjectRecord>> ReadVersion(const rocksdb::ReadOptions& options,
+                                                          std::string_view bucket,
+                                                          std::string_view key,
+                                                          std::string_view version_id);
+  // Adds to `batch` the writes that make `record` the newest version of its key under
+  // `state` (id and sequence assigned here), replacing the null version unless ENABLED.
+  absl::StatusOr<WriteVersionResult> StageNewVersion(const rocksdb::ReadOptions& options,
+                                                     rocksdb::WriteBatch* batch,
+                                                     std::string_view bucket, VersioningState state,
+                                                     ObjectRecord record);
+  // Adds to `batch` the writes that remove `version` for good, updating the objects CF if it
+  // was the newest.
+  absl::Status StageRemoveVersion(const rocksdb::ReadOptions& options, rocksdb::WriteBatch* batch,
+                                  std::string_view bucket, const ObjectRecord& version);
+  // Format 1 -> 2: every object of the objects CF becomes its key's null version.
+  absl::Status MigrateToVersions();
   // The upload's record, NotFound(kNoSuchBucket) or NotFound(kNoSuchUpload).
   absl::StatusOr<UploadRecord> RequireUpload(const rocksdb::ReadOptions& options,
                                              std::string_view bucket, std::string_view key,
@@ -126,6 +165,8 @@ class RocksDbMetadataStore final : public MetadataStore {
   rocksdb::ColumnFamilyHandle* uploads_cf_ = nullptr;
   rocksdb::ColumnFamilyHandle* parts_cf_ = nullptr;
   rocksdb::ColumnFamilyHandle* iam_cf_ = nullptr;
+  rocksdb::ColumnFamilyHandle* versions_cf_ = nullptr;
+  rocksdb::ColumnFamilyHandle* null_versions_cf_ = nullptr;
   std::array<absl::Mutex, kBucketStripes> bucket_stripes_;
   std::array<absl::Mutex, kKeyStripes> key_stripes_;
   std::atomic<uint64_t> iterator_steps_{0};

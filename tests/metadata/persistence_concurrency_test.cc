@@ -67,16 +67,17 @@ TEST_F(PersistenceTest, KeepsUnknownColumnFamiliesAndRejectsNewerFormat) {
   {
     // A newer server added a CF: we must still open (RocksDB needs every CF named).
     std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
-    for (std::string_view name : {"default", "buckets", "objects", "uploads", "parts", "iam"}) {
+    for (std::string_view name : {"default", "buckets", "objects", "uploads", "parts", "iam",
+                                  "versions", "null_versions"}) {
       cfs.emplace_back(std::string(name), rocksdb::ColumnFamilyOptions());
     }
     std::vector<rocksdb::ColumnFamilyHandle*> handles;
     rocksdb::DB* raw = nullptr;
     ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), path, cfs, &handles, &raw).ok());
     std::unique_ptr<rocksdb::DB> db(raw);
-    rocksdb::ColumnFamilyHandle* versions = nullptr;
-    ASSERT_TRUE(db->CreateColumnFamily(rocksdb::ColumnFamilyOptions(), "versions", &versions).ok());
-    handles.push_back(versions);
+    rocksdb::ColumnFamilyHandle* future = nullptr;
+    ASSERT_TRUE(db->CreateColumnFamily(rocksdb::ColumnFamilyOptions(), "future", &future).ok());
+    handles.push_back(future);
     for (auto* handle : handles) ASSERT_TRUE(db->DestroyColumnFamilyHandle(handle).ok());
   }
   Reopen();
@@ -84,15 +85,15 @@ TEST_F(PersistenceTest, KeepsUnknownColumnFamiliesAndRejectsNewerFormat) {
   store_.reset();
   {
     std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
-    for (std::string_view name :
-         {"default", "buckets", "objects", "uploads", "parts", "iam", "versions"}) {
+    for (std::string_view name : {"default", "buckets", "objects", "uploads", "parts", "iam",
+                                  "versions", "null_versions", "future"}) {
       cfs.emplace_back(std::string(name), rocksdb::ColumnFamilyOptions());
     }
     std::vector<rocksdb::ColumnFamilyHandle*> handles;
     rocksdb::DB* raw = nullptr;
     ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), path, cfs, &handles, &raw).ok());
     std::unique_ptr<rocksdb::DB> db(raw);
-    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), std::string(kFormatVersionKey), "2").ok());
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), std::string(kFormatVersionKey), "3").ok());
     for (auto* handle : handles) ASSERT_TRUE(db->DestroyColumnFamilyHandle(handle).ok());
   }
   EXPECT_EQ(RocksDbMetadataStore::OpenStore(path).status().code(),
