@@ -20,5 +20,4 @@ std::string Md5::FinishRaw() {
   return std::string(reinterpret_cast<char*>(out), len);
 }
 
-
 }  // namespace sb::gateway::internal

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/numbers.h"
+#include "absl/time/time.h"
 #include "common/status_macros.h"
 #include "server/sbctl/iam_request.h"
 #include "server/sbctl/table.h"
@@ -20,8 +22,9 @@ struct Args {
   std::string alias;
   std::string name;         // user, group or access key id
   std::string member;       // group member commands: the user
-  std::string policy_file;  // accesskey create --policy
-  std::string description;  // accesskey create --description
+  std::string policy_file;  // key create / svcacct add --policy
+  std::string description;  // key create / svcacct add --description
+  std::string expiry;       // svcacct add --expiry (e.g. 90s, 15m, 24h, 30d)
 };
 
 using Runner = std::function<absl::Status(CommandContext&, const Args&)>;
@@ -76,14 +79,19 @@ absl::Status UserLs(CommandContext& ctx, const Args& a) {
   return absl::OkStatus();
 }
 
-void PrintKeys(CommandContext& ctx, const json::array& keys, size_t indent) {
-  Table table({"ACCESS KEY", "STATUS", "POLICY", "CREATED", "LAST USED", "DESCRIPTION"});
+void PrintKeys(CommandContext& ctx, const json::array& keys, size_t indent,
+               std::string_view only_kind = "") {
+  Table table(
+      {"ACCESS KEY", "KIND", "STATUS", "POLICY", "CREATED", "EXPIRES", "LAST USED", "DESCRIPTION"});
   for (const auto& v : keys) {
     if (!v.is_object()) continue;
     const auto& k = v.get_object();
-    table.AddRow({Field(k, "access_key_id"), Field(k, "status"),
+    if (!only_kind.empty() && Field(k, "kind") != only_kind) continue;
+    std::string expires = Field(k, "expires");
+    table.AddRow({Field(k, "access_key_id"), Field(k, "kind"), Field(k, "status"),
                   Field(k, "restricted") == "true" ? "own" : "user's", Field(k, "created"),
-                  Field(k, "last_used"), Field(k, "description")});
+                  expires == "-" ? "never" : expires, Field(k, "last_used"),
+                  Field(k, "description")});
   }
   table.Print(ctx.out(), indent);
 }
@@ -133,24 +141,73 @@ Runner UserStatus(bool enable) {
 
 // --- access keys -------------------------------------------------------------------------
 
-absl::Status KeyCreate(CommandContext& ctx, const Args& a) {
+// "90s", "15m", "24h", "30d" or plain seconds; InvalidArgument otherwise.
+absl::StatusOr<int64_t> ParseExpirySeconds(const std::string& text) {
+  int64_t n = 0;
+  if (absl::SimpleAtoi(text, &n) && n > 0) return n;
+  absl::Duration d;
+  if (!text.empty() && text.back() == 'd' &&
+      absl::SimpleAtoi(text.substr(0, text.size() - 1), &n) && n > 0) {
+    return n * 86400;
+  }
+  if (absl::ParseDuration(text, &d) && d >= absl::Seconds(1)) return absl::ToInt64Seconds(d);
+  return absl::InvalidArgumentError("--expiry must be a duration such as 90s, 15m, 24h or 30d");
+}
+
+// POSTs a new key of `kind` for a.name and prints it: a table, or with --json exactly
+// {"accessKey": ..., "secretKey": ...} (the shape other tools script against).
+absl::Status CreateKey(CommandContext& ctx, const Args& a, std::string_view kind) {
   json::object options;
+  options["kind"] = json::string_view(kind.data(), kind.size());
   if (!a.policy_file.empty()) {
     SB_ASSIGN_OR_RETURN(std::string doc, ReadPolicyFile(ctx, a.policy_file));
     options["policy"] = doc;  // the server parses and validates it
   }
   if (!a.description.empty()) options["description"] = a.description;
+  if (!a.expiry.empty()) {
+    SB_ASSIGN_OR_RETURN(int64_t seconds, ParseExpirySeconds(a.expiry));
+    options["expires_in_seconds"] = seconds;
+  }
   SB_ASSIGN_OR_RETURN(json::object k,
                       IamCall(ctx, a.alias, "POST", IamTarget({"users", a.name, "access-keys"}),
-                              options.empty() ? "" : json::serialize(options)));
+                              json::serialize(options)));
   if (ctx.flags().json) {
-    PrintJson(ctx, k);
-  } else {
-    ctx.out() << "Created " << (Field(k, "restricted") == "true" ? "a restricted" : "an")
-              << " access key for '" << Field(k, "user")
-              << "'. The secret is shown only now; store it safely:\n"
-              << "  Access Key: " << Field(k, "access_key_id") << "\n"
-              << "  Secret Key: " << Field(k, "secret_access_key") << "\n";
+    PrintJson(ctx, json::object{{"accessKey", Field(k, "access_key_id")},
+                                {"secretKey", Field(k, "secret_access_key")}});
+    return absl::OkStatus();
+  }
+  std::string expires = Field(k, "expires");
+  ctx.out() << "Created " << (kind == "service-account" ? "a service account" : "an access key")
+            << (Field(k, "restricted") == "true" ? " with its own policy" : "") << " for '"
+            << Field(k, "user") << "'" << (expires == "-" ? "" : ", expiring " + expires)
+            << ". The secret is shown only now; store it safely:\n"
+            << "  Access Key: " << Field(k, "access_key_id") << "\n"
+            << "  Secret Key: " << Field(k, "secret_access_key") << "\n";
+  return absl::OkStatus();
+}
+
+absl::Status KeyCreate(CommandContext& ctx, const Args& a) {
+  return CreateKey(ctx, a, "access-key");
+}
+
+absl::Status SvcacctAdd(CommandContext& ctx, const Args& a) {
+  return CreateKey(ctx, a, "service-account");
+}
+
+absl::Status SvcacctLs(CommandContext& ctx, const Args& a) {
+  SB_ASSIGN_OR_RETURN(json::object r,
+                      IamCall(ctx, a.alias, "GET", IamTarget({"users", a.name, "access-keys"})));
+  const json::array* keys = ArrayOf(r, "access_keys");
+  if (ctx.flags().json) {
+    json::array only;
+    if (keys != nullptr) {
+      for (const auto& v : *keys) {
+        if (v.is_object() && Field(v.get_object(), "kind") == "service-account") only.push_back(v);
+      }
+    }
+    PrintJson(ctx, json::object{{"service_accounts", std::move(only)}});
+  } else if (keys != nullptr) {
+    PrintKeys(ctx, *keys, 0, "service-account");
   }
   return absl::OkStatus();
 }
@@ -262,20 +319,42 @@ void AddIamCommands(CLI::App& app, CommandContext& ctx) {
   AddVerb(user, ctx, "disable", "Refuse the user's access keys from the next request on", "USER",
           nullptr, UserStatus(false));
 
-  CLI::App* key = app.add_subcommand("accesskey", "Manage IAM users' access keys");
+  CLI::App* key = app.add_subcommand("key", "Manage IAM users' access keys");
+  key->alias("accesskey");
   key->require_subcommand(1);
   auto create = std::make_shared<Args>();
-  CLI::App* create_cmd =
-      AddVerb(key, ctx, "create", "Create an access key for USER; prints the secret once", "USER",
-              nullptr, KeyCreate, create);
+  CLI::App* create_cmd = AddVerb(key, ctx, "create",
+                                 "Create an access key for USER; prints the secret once (--json: "
+                                 "{\"accessKey\": ..., \"secretKey\": ...})",
+                                 "USER", nullptr, KeyCreate, create);
   create_cmd->add_option("--policy", create->policy_file,
                          "restrict the key: it may do only what this policy (FILE, '-': stdin) "
                          "and its user's policies both allow");
   create_cmd->add_option("--description", create->description, "a note shown by ls");
-  AddVerb(key, ctx, "ls", "List USER's access keys (never the secrets)", "USER", nullptr, KeyLs);
+  AddVerb(key, ctx, "ls", "List USER's access keys and service accounts (never the secrets)",
+          "USER", nullptr, KeyLs);
   AddVerb(key, ctx, "rm", "Delete an access key", "ACCESS_KEY", nullptr, KeyRm);
   AddVerb(key, ctx, "enable", "Activate an access key", "ACCESS_KEY", nullptr, KeyStatus(true));
   AddVerb(key, ctx, "disable", "Deactivate an access key", "ACCESS_KEY", nullptr, KeyStatus(false));
+
+  CLI::App* svc = app.add_subcommand("svcacct", "Manage service accounts (machine keys)");
+  svc->require_subcommand(1);
+  auto add = std::make_shared<Args>();
+  CLI::App* add_cmd = AddVerb(svc, ctx, "add",
+                              "Create a service account under USER; prints the secret once "
+                              "(--json: {\"accessKey\": ..., \"secretKey\": ...})",
+                              "USER", nullptr, SvcacctAdd, add);
+  add_cmd->add_option("--policy", add->policy_file,
+                      "narrow it: it may do only what this policy (FILE, '-': stdin) and USER's "
+                      "policies both allow");
+  add_cmd->add_option("--expiry", add->expiry,
+                      "refuse it after this long: 90s, 15m, 24h, 30d (default: never)");
+  add_cmd->add_option("--description", add->description, "a note shown by ls");
+  AddVerb(svc, ctx, "ls", "List USER's service accounts", "USER", nullptr, SvcacctLs);
+  AddVerb(svc, ctx, "rm", "Delete a service account", "ACCESS_KEY", nullptr, KeyRm);
+  AddVerb(svc, ctx, "enable", "Activate a service account", "ACCESS_KEY", nullptr, KeyStatus(true));
+  AddVerb(svc, ctx, "disable", "Deactivate a service account", "ACCESS_KEY", nullptr,
+          KeyStatus(false));
 
   CLI::App* group = app.add_subcommand("group", "Manage IAM groups");
   group->require_subcommand(1);

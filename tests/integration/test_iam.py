@@ -69,11 +69,11 @@ class IamTestBase(ServerTestCase):
     def new_user(self, name: str):
         """Creates a user and an access key; returns a boto3 client signed with that key."""
         self.sbctl("user", "add", "t", name)
-        key = self.sbctl_json("accesskey", "create", "t", name)
-        self.assertTrue(key["access_key_id"].startswith("SBAK"), key)
-        self.assertEqual(len(key["secret_access_key"]), 40)
-        return key, self.server.boto3_client(access_key=key["access_key_id"],
-                                             secret_key=key["secret_access_key"])
+        key = self.sbctl_json("key", "create", "t", name)
+        self.assertTrue(key["accessKey"].startswith("SBAK"), key)
+        self.assertEqual(len(key["secretKey"]), 40)
+        return key, self.server.boto3_client(access_key=key["accessKey"],
+                                             secret_key=key["secretKey"])
 
     def anonymous_get(self, bucket: str, key: str) -> int:
         try:
@@ -147,27 +147,27 @@ class IamUsersTest(IamTestBase):
         self.sbctl("user", "enable", "t", "bob")
         bob.put_object(Bucket=bucket, Key="a", Body=b"3")
 
-        key_id = key["access_key_id"]
-        self.sbctl("accesskey", "disable", "t", key_id)
+        key_id = key["accessKey"]
+        self.sbctl("key", "disable", "t", key_id)
         self.assertClientError(bob.get_object, "InvalidAccessKeyId", 403, Bucket=bucket, Key="a")
-        self.sbctl("accesskey", "enable", "t", key_id)
+        self.sbctl("key", "enable", "t", key_id)
         self.assertEqual(bob.get_object(Bucket=bucket, Key="a")["Body"].read(), b"3")
 
         # A second key works independently; listing never shows a secret.
-        second = self.sbctl_json("accesskey", "create", "t", "bob")
-        listed = self.sbctl("accesskey", "ls", "t", "bob").stdout
+        second = self.sbctl_json("key", "create", "t", "bob")
+        listed = self.sbctl("key", "ls", "t", "bob").stdout
         self.assertIn(key_id, listed)
-        self.assertIn(second["access_key_id"], listed)
-        self.assertNotIn(second["secret_access_key"], listed)
-        self.assertNotIn(key["secret_access_key"], listed)
-        keys = self.sbctl_json("accesskey", "ls", "t", "bob")["access_keys"]
+        self.assertIn(second["accessKey"], listed)
+        self.assertNotIn(second["secretKey"], listed)
+        self.assertNotIn(key["secretKey"], listed)
+        keys = self.sbctl_json("key", "ls", "t", "bob")["access_keys"]
         used = {k["access_key_id"]: k["last_used"] for k in keys}
         self.assertIsNotNone(used[key_id])  # it authenticated requests
-        self.assertIsNone(used[second["access_key_id"]])
-        self.sbctl("accesskey", "rm", "t", key_id)
+        self.assertIsNone(used[second["accessKey"]])
+        self.sbctl("key", "rm", "t", key_id)
         self.assertClientError(bob.get_object, "InvalidAccessKeyId", 403, Bucket=bucket, Key="a")
-        bob2 = self.server.boto3_client(access_key=second["access_key_id"],
-                                        secret_key=second["secret_access_key"])
+        bob2 = self.server.boto3_client(access_key=second["accessKey"],
+                                        secret_key=second["secretKey"])
         self.assertEqual(bob2.get_object(Bucket=bucket, Key="a")["Body"].read(), b"3")
 
     def test_list_buckets_needs_list_all_my_buckets_and_shows_the_account(self):
@@ -195,25 +195,27 @@ class IamUsersTest(IamTestBase):
         key_policy.write_text(json.dumps({"Version": "2012-10-17", "Statement": [
             {"Sid": "ReadOnly", "Effect": "Allow", "Action": "s3:GetObject",
              "Resource": f"arn:aws:s3:::{bucket}/*"}]}))
-        key = self.sbctl_json("accesskey", "create", "t", "judy", "--policy", str(key_policy),
+        key = self.sbctl_json("key", "create", "t", "judy", "--policy", str(key_policy),
                               "--description", "reporting job")
-        self.assertTrue(key["restricted"])
-        reader = self.server.boto3_client(access_key=key["access_key_id"],
-                                          secret_key=key["secret_access_key"])
+        listed_keys = self.sbctl_json("key", "ls", "t", "judy")["access_keys"]
+        self.assertTrue(next(k for k in listed_keys
+                             if k["access_key_id"] == key["accessKey"])["restricted"])
+        reader = self.server.boto3_client(access_key=key["accessKey"],
+                                          secret_key=key["secretKey"])
         self.assertEqual(reader.get_object(Bucket=bucket, Key="data")["Body"].read(), b"d")
         self.assertClientError(reader.put_object, "AccessDenied", 403, Bucket=bucket, Key="w",
                                Body=b"x")
         judy.put_object(Bucket=bucket, Key="w", Body=b"x")  # the user's other key may write
-        listed = self.sbctl("accesskey", "ls", "t", "judy").stdout
+        listed = self.sbctl("key", "ls", "t", "judy").stdout
         self.assertIn("reporting job", listed)
-        sim = self.sbctl_json("policy", "simulate", "t", "--access-key", key["access_key_id"],
+        sim = self.sbctl_json("policy", "simulate", "t", "--access-key", key["accessKey"],
                               "--action", "s3:PutObject", "--resource",
                               f"arn:aws:s3:::{bucket}/w")
         self.assertFalse(sim["allowed"])
         self.assertTrue(any(s["source"] == "session" for s in sim["statements"]), sim)
         bad = Path(self.tmp.name) / "bad-key.json"
         bad.write_text('{"Statement": "nope"}')
-        res = self.sbctl("accesskey", "create", "t", "judy", "--policy", str(bad), check=False)
+        res = self.sbctl("key", "create", "t", "judy", "--policy", str(bad), check=False)
         self.assertIn("MalformedPolicy", res.stderr)
 
     def test_group_policies_apply_to_members(self):
@@ -239,8 +241,8 @@ class IamUsersTest(IamTestBase):
                       "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
         self.store_policy("everything", everything)
         self.sbctl("policy", "attach", "t", "everything", "--user", "dave")
-        key = self.sbctl_json("accesskey", "create", "t", "dave")
-        self.alias("dave", key["access_key_id"], key["secret_access_key"])
+        key = self.sbctl_json("key", "create", "t", "dave")
+        self.alias("dave", key["accessKey"], key["secretKey"])
         res = self.sbctl("user", "ls", "dave", check=False)
         self.assertNotEqual(res.returncode, 0)
         self.assertIn("AccessDenied", res.stderr)
@@ -411,14 +413,14 @@ class IamRestartTest(IamTestBase):
         self.server.stop()
         # The secret is not on disk in the clear.
         meta = self.server.data_dir / "meta"
-        secret = key["secret_access_key"].encode()
+        secret = key["secretKey"].encode()
         for path in meta.rglob("*"):
             if path.is_file():
                 self.assertNotIn(secret, path.read_bytes(), path)
         self.server.start()
         type(self).s3 = self.server.boto3_client()
-        henry = self.server.boto3_client(access_key=key["access_key_id"],
-                                         secret_key=key["secret_access_key"])
+        henry = self.server.boto3_client(access_key=key["accessKey"],
+                                         secret_key=key["secretKey"])
         henry.put_object(Bucket=bucket, Key="pub/x", Body=b"after restart")
         self.assertEqual(self.anonymous_get(bucket, "pub/x"), 200)
         self.assertEqual(self.anonymous_get(bucket, "other"), 403)

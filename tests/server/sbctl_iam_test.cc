@@ -90,7 +90,7 @@ TEST_F(SbctlIamTest, UserLsAndInfoRenderTables) {
   r = Run({"user", "info", "local", "alice"});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.out.find("ARN:      arn:aws:iam::000000000000:user/alice\n"), std::string::npos);
-  EXPECT_NE(r.out.find("  SBAK1       Active"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("  SBAK1       -     Active"), std::string::npos) << r.out;
   auto reqs = server_.requests();
   ASSERT_EQ(reqs.size(), 2u);
   EXPECT_EQ(reqs[0].target, std::string(kIam) + "users");
@@ -118,10 +118,61 @@ TEST_F(SbctlIamTest, RestrictedAccessKeySendsThePolicy) {
   Result r = Run({"accesskey", "create", "local", "alice", "--policy", file, "--description",
                   "nightly backup"});
   ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_NE(r.out.find("Created a restricted access key for 'alice'"), std::string::npos);
+  EXPECT_NE(r.out.find("Created an access key with its own policy for 'alice'"), std::string::npos)
+      << r.out;
   auto body = boost::json::parse(OnlyRequest().body).as_object();
   EXPECT_EQ(body.at("policy").as_string(), doc);
   EXPECT_EQ(body.at("description").as_string(), "nightly backup");
+  EXPECT_EQ(body.at("kind").as_string(), "access-key");
+}
+
+TEST_F(SbctlIamTest, KeyCreateJsonHasTheScriptedShape) {
+  server_.SetResponse({200, "OK", {}, R"({"access_key_id":"SBAKNEW","user":"alice",
+      "status":"Active","kind":"access-key","secret_access_key":"s3cr3t"})"});
+  Result r = Run({"key", "create", "local", "alice", "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto out = boost::json::parse(r.out).as_object();
+  EXPECT_EQ(out.size(), 2u) << r.out;
+  EXPECT_EQ(out.at("accessKey").as_string(), "SBAKNEW");
+  EXPECT_EQ(out.at("secretKey").as_string(), "s3cr3t");
+}
+
+TEST_F(SbctlIamTest, SvcacctAddSendsKindPolicyAndExpiry) {
+  const std::string file = tmp_.Sub("sa-policy.json");
+  WriteFileForTest(file, R"({"Version":"2012-10-17","Statement":[]})");
+  server_.SetResponse({200, "OK", {}, R"({"access_key_id":"SBSANEW","user":"alice",
+      "status":"Active","kind":"service-account","expires":"2026-01-03T03:04:05Z",
+      "secret_access_key":"x"})"});
+  Result r = Run({"svcacct", "add", "local", "alice", "--policy", file, "--expiry", "1d"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("Created a service account for 'alice', expiring"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("expiring 2026-01-03T03:04:05Z"), std::string::npos) << r.out;
+  auto body = boost::json::parse(OnlyRequest().body).as_object();
+  EXPECT_EQ(body.at("kind").as_string(), "service-account");
+  EXPECT_EQ(body.at("expires_in_seconds").as_int64(), 86400);
+  for (const char* bad : {"soon", "0", "-5m", "1ms"}) {
+    EXPECT_NE(Run({"svcacct", "add", "local", "alice", "--expiry", bad}).code, 0) << bad;
+  }
+  EXPECT_EQ(Run({"svcacct", "add", "local", "alice", "--expiry", "90m"}).code, 0);
+  auto reqs = server_.requests();
+  ASSERT_EQ(reqs.size(), 2u);
+  EXPECT_EQ(boost::json::parse(reqs.back().body).as_object().at("expires_in_seconds").as_int64(),
+            5400);
+}
+
+TEST_F(SbctlIamTest, SvcacctLsShowsOnlyServiceAccounts) {
+  server_.SetResponse({200, "OK", {}, R"({"access_keys":[
+      {"access_key_id":"SBAK1","kind":"access-key","status":"Active"},
+      {"access_key_id":"SBSA1","kind":"service-account","status":"Active","expires":null}]})"});
+  Result r = Run({"svcacct", "ls", "local", "alice"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out.find("SBAK1"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("SBSA1"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("never"), std::string::npos) << r.out;
+  Result j = Run({"svcacct", "ls", "local", "alice", "--json"});
+  auto accounts = boost::json::parse(j.out).as_object().at("service_accounts").as_array();
+  ASSERT_EQ(accounts.size(), 1u);
 }
 
 TEST_F(SbctlIamTest, StatusVerbsAndDeletes) {
