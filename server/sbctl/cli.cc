@@ -5,10 +5,12 @@
 #include "common/absl_compat.h"
 #include "server/sbctl/alias_cmd.h"
 #include "server/sbctl/audit_cmd.h"
+#include "server/sbctl/bucket_cmd.h"
 #include "server/sbctl/iam_cmd.h"
 #include "server/sbctl/info_cmd.h"
 #include "server/sbctl/kms_cmd.h"
 #include "server/sbctl/policy_cmd.h"
+#include "server/sbctl/prometheus_cmd.h"
 #include "server/sbctl/response_status.h"
 
 namespace sb::sbctl {
@@ -43,8 +45,10 @@ int RunSbctl(const std::vector<std::string>& args, Environment env, std::ostream
   AddInfoCommand(app, ctx);
   AddKmsCommands(app, ctx);
   AddAuditCommands(app, ctx);
+  AddBucketCommands(app, ctx);
   AddIamCommands(app, ctx);
   AddPolicyCommands(app, ctx);
+  AddPrometheusCommands(app, ctx);
 
   std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 parses from the back
   try {

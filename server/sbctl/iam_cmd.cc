@@ -151,7 +151,7 @@ absl::StatusOr<int64_t> ParseExpirySeconds(const std::string& text) {
     return n * 86400;
   }
   if (absl::ParseDuration(text, &d) && d >= absl::Seconds(1)) return absl::ToInt64Seconds(d);
-  return absl::InvalidArgumentError("--expiry must be a duration such as 90s, 15m, 24h or 30d");
+  return UsageError("--expiry must be a duration such as 90s, 15m, 24h or 30d");
 }
 
 // POSTs a new key of `kind` for a.name and prints it: a table, or with --json exactly
