@@ -82,14 +82,13 @@ absl::StatusOr<metadata::DataPart> ObjectService::CopyData(const CopySourceObjec
 absl::StatusOr<metadata::ObjectRecord> ObjectService::Commit(std::string_view bucket,
                                                              metadata::ObjectRecord record) {
   record.set_last_modified_unix_nanos(absl::ToUnixNanos(clock_.Now()));
-  record.set_version_id("null");
-  auto replaced = meta_.PutObject(bucket, record);
-  if (!replaced.ok()) {
+  auto written = meta_.PutObjectVersion(bucket, record);
+  if (!written.ok()) {
     FreeParts(record.parts());
-    return replaced.status();
+    return written.status();
   }
-  if (replaced->has_value()) FreeParts((*replaced)->parts());
-  return record;
+  if (written->replaced.has_value()) FreeParts(written->replaced->parts());
+  return std::move(written->version);
 }
 
 absl::StatusOr<EncryptionSpec> ObjectService::ResolveForBucket(std::string_view bucket,
@@ -216,10 +215,23 @@ absl::Status ObjectService::ReadRange(std::string_view bucket, const metadata::O
   return absl::OkStatus();
 }
 
-absl::Status ObjectService::DeleteObject(std::string_view bucket, std::string_view key) {
-  SB_ASSIGN_OR_RETURN(auto removed, meta_.DeleteObject(bucket, key));
-  if (removed.has_value()) FreeParts(removed->parts());
-  return absl::OkStatus();
+absl::StatusOr<metadata::DeleteResult> ObjectService::DeleteObject(std::string_view bucket,
+                                                                   std::string_view key,
+                                                                   std::string_view owner) {
+  metadata::ObjectRecord marker;
+  marker.set_owner(std::string(owner));
+  marker.set_last_modified_unix_nanos(absl::ToUnixNanos(clock_.Now()));
+  SB_ASSIGN_OR_RETURN(metadata::DeleteResult result, meta_.DeleteKey(bucket, key, marker));
+  if (result.removed.has_value()) FreeParts(result.removed->parts());
+  return result;
+}
+
+absl::StatusOr<metadata::DeleteResult> ObjectService::DeleteObjectVersion(
+    std::string_view bucket, std::string_view key, std::string_view version_id) {
+  SB_ASSIGN_OR_RETURN(metadata::DeleteResult result,
+                      meta_.DeleteObjectVersion(bucket, key, version_id));
+  if (result.removed.has_value()) FreeParts(result.removed->parts());
+  return result;
 }
 
 absl::StatusOr<metadata::DataPart> ObjectService::UploadPart(
@@ -312,12 +324,12 @@ absl::StatusOr<metadata::ObjectRecord> ObjectService::CompleteUpload(
   record.set_size(size);
   record.set_multipart(true);
   record.set_last_modified_unix_nanos(absl::ToUnixNanos(clock_.Now()));
-  record.set_version_id("null");
   std::vector<metadata::DataPart> unused;
-  SB_ASSIGN_OR_RETURN(auto replaced, meta_.CompleteUpload(bucket, upload_id, record, &unused));
+  SB_ASSIGN_OR_RETURN(auto written,
+                      meta_.CompleteUploadVersion(bucket, upload_id, record, &unused));
   for (const auto& p : unused) FreePart(p);
-  if (replaced.has_value()) FreeParts(replaced->parts());
-  return record;
+  if (written.replaced.has_value()) FreeParts(written.replaced->parts());
+  return std::move(written.version);
 }
 
 absl::Status ObjectService::AbortUpload(std::string_view bucket, std::string_view key,

@@ -1,8 +1,10 @@
 // ObjectService: composes metadata (RocksDB) and erasure (drives) into S3 object
 // semantics. Write order: data durable first (DataPlane Finish = fdatasync), then one
 // metadata batch commits the version (the atomic point); replaced data is freed after the
-// commit. A crash before the commit leaves only unreferenced shards (swept later).
-// Thread-safe.
+// commit. A version's data (and its sealed keys, which live in its record) stays until
+// that version itself is removed: by overwriting the null version, or by a versioned
+// delete. Returned records carry the version id the store assigned. A crash before the commit
+// leaves only unreferenced shards (swept later). Thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -82,8 +84,16 @@ class ObjectService {
   absl::StatusOr<EncryptionSpec> ResolveForBucket(std::string_view bucket,
                                                   const EncryptionSpec& requested);
 
-  // Deletes the current version (if any) and frees its data.
-  absl::Status DeleteObject(std::string_view bucket, std::string_view key);
+  // DELETE without a version id, as the bucket's versioning state says (see
+  // MetadataStore::DeleteKey): frees the data of a version it removes. A delete marker it
+  // writes is owned by `owner`. NoSuchBucket.
+  absl::StatusOr<metadata::DeleteResult> DeleteObject(std::string_view bucket, std::string_view key,
+                                                      std::string_view owner = "");
+  // Removes one version or delete marker for good and frees its data; absent versions are
+  // not an error. NoSuchBucket; InvalidArgument for a malformed version id.
+  absl::StatusOr<metadata::DeleteResult> DeleteObjectVersion(std::string_view bucket,
+                                                             std::string_view key,
+                                                             std::string_view version_id);
 
   // Multipart. NoSuchUpload for unknown uploads. Parts use the upload's encryption; SSE-C
   // uploads need the same customer key on every part (SpecFromRecord errors).

@@ -113,6 +113,9 @@ Operation RouteBucket(const RouteInput& in) {
     if (m == "DELETE") return Operation::kDeleteBucketEncryption;
     return Operation::kNotImplemented;
   }
+  if (m == "PUT" && Has(in, "versioning") && !HasUnsupported(in)) {
+    return Operation::kPutBucketVersioning;
+  }
   if (HasUnsupported(in) || Has(in, "versioning")) return Operation::kNotImplemented;
   if (m == "PUT") return Operation::kCreateBucket;
   if (m == "HEAD") return Operation::kHeadBucket;
@@ -259,6 +262,8 @@ std::string_view OperationName(Operation op) {
       return "GetBucketLocation";
     case Operation::kGetBucketVersioning:
       return "GetBucketVersioning";
+    case Operation::kPutBucketVersioning:
+      return "PutBucketVersioning";
     case Operation::kListObjects:
       return "ListObjects";
     case Operation::kListObjectsV2:

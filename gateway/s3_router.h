@@ -53,6 +53,7 @@ enum class Operation {
   kDeleteBucket,
   kGetBucketLocation,
   kGetBucketVersioning,
+  kPutBucketVersioning,
   kListObjects,
   kListObjectsV2,
   kListObjectVersions,

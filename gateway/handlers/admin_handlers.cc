@@ -57,6 +57,7 @@ absl::Status Dispatch(RequestContext& ctx, Services& s) {
     case Operation::kDeleteBucket:
     case Operation::kGetBucketLocation:
     case Operation::kGetBucketVersioning:
+    case Operation::kPutBucketVersioning:
     case Operation::kDeleteObjects:
       return HandleBucketOperation(ctx, s);
     case Operation::kListObjects:

@@ -1,5 +1,5 @@
 // Bucket-level operations: ListBuckets, CreateBucket, HeadBucket, DeleteBucket,
-// GetBucketLocation, GetBucketVersioning and DeleteObjects.
+// GetBucketLocation, Get/PutBucketVersioning and DeleteObjects.
 #include "absl/strings/str_cat.h"
 #include "common/error_reason.h"
 #include "common/status_macros.h"
@@ -76,12 +76,12 @@ absl::Status HeadBucket(RequestContext& ctx, Services& s) {
 }
 
 // S3 deletes a bucket that holds only in-progress multipart uploads, aborting them;
-// objects block the delete.
+// object versions and delete markers block the delete.
 absl::Status DeleteBucket(RequestContext& ctx, Services& s) {
-  metadata::ListObjectsOptions probe;
+  metadata::ListVersionsOptions probe;
   probe.max_keys = 1;
-  SB_ASSIGN_OR_RETURN(auto page, s.meta.ListObjects(ctx.req.bucket, probe));
-  if (!page.objects.empty() || !page.common_prefixes.empty()) {
+  SB_ASSIGN_OR_RETURN(auto page, s.meta.ListObjectVersions(ctx.req.bucket, probe));
+  if (!page.versions.empty() || !page.common_prefixes.empty()) {
     return MakeError(absl::StatusCode::kFailedPrecondition, ErrorReason::kBucketNotEmpty,
                      "The bucket you tried to delete is not empty");
   }
@@ -102,13 +102,58 @@ absl::Status GetBucketLocation(RequestContext& ctx, Services& s) {
   return ctx.Respond(200, {}, xml::LocationConstraintXml(bucket.region()));
 }
 
+// A bucket that never had versioning configured has no Status element (S3).
 absl::Status GetBucketVersioning(RequestContext& ctx, Services& s) {
-  SB_RETURN_IF_ERROR(s.meta.GetBucket(ctx.req.bucket).status());
-  // Versioning has never been enabled on any bucket (it is not supported yet), which S3
-  // reports as a configuration without a Status element.
-  return ctx.Respond(200, {},
-                     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<VersioningConfiguration "
-                     "xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"/>");
+  SB_ASSIGN_OR_RETURN(auto bucket, s.meta.GetBucket(ctx.req.bucket));
+  std::string_view status;
+  if (bucket.versioning() == metadata::VERSIONING_ENABLED) status = "Enabled";
+  if (bucket.versioning() == metadata::VERSIONING_SUSPENDED) status = "Suspended";
+  return ctx.Respond(200, {}, xml::VersioningConfigurationXml(status));
+}
+
+// Enabled or Suspended; a body without Status changes nothing. MFA delete needs MFA
+// devices, which Strongbox does not have: asking for it is refused, never ignored.
+absl::Status PutBucketVersioning(RequestContext& ctx, Services& s) {
+  SB_ASSIGN_OR_RETURN(std::string body, ReadSmallBody(ctx, xml::kMaxRequestXmlBytes));
+  SB_ASSIGN_OR_RETURN(xml::VersioningConfiguration config, xml::ParseVersioningConfiguration(body));
+  if (config.mfa_delete == "Enabled" || ctx.http.Header("x-amz-mfa") != nullptr) {
+    return MakeError(absl::StatusCode::kUnimplemented, ErrorReason::kNotImplemented,
+                     "MFA delete is not supported by this server.");
+  }
+  SB_RETURN_IF_ERROR(s.meta
+                         .UpdateBucket(ctx.req.bucket,
+                                       [&config](metadata::BucketRecord& record) {
+                                         if (config.status == "Enabled") {
+                                           record.set_versioning(metadata::VERSIONING_ENABLED);
+                                         } else if (config.status == "Suspended") {
+                                           record.set_versioning(metadata::VERSIONING_SUSPENDED);
+                                         }
+                                         return absl::OkStatus();
+                                       })
+                         .status());
+  return ctx.Respond(200, {}, "");
+}
+
+// One DeleteObjects entry, as DELETE with or without versionId would do it.
+absl::StatusOr<xml::DeletedEntry> DeleteOne(RequestContext& ctx, Services& s,
+                                            const xml::ObjectToDelete& obj) {
+  xml::DeletedEntry entry{obj.key, obj.version_id, false, ""};
+  if (obj.version_id.empty()) {
+    SB_ASSIGN_OR_RETURN(metadata::DeleteResult result,
+                        s.objects.DeleteObject(ctx.req.bucket, obj.key, ctx.auth.principal.user));
+    if (result.marker.has_value()) {
+      entry.delete_marker = true;
+      entry.delete_marker_version_id = result.marker->version_id();
+    }
+    return entry;
+  }
+  SB_ASSIGN_OR_RETURN(metadata::DeleteResult result,
+                      s.objects.DeleteObjectVersion(ctx.req.bucket, obj.key, obj.version_id));
+  if (result.removed.has_value() && result.removed->delete_marker()) {
+    entry.delete_marker = true;
+    entry.delete_marker_version_id = obj.version_id;
+  }
+  return entry;
 }
 
 absl::Status DeleteObjects(RequestContext& ctx, Services& s) {
@@ -127,13 +172,11 @@ absl::Status DeleteObjects(RequestContext& ctx, Services& s) {
   std::vector<xml::DeletedEntry> deleted;
   std::vector<xml::DeleteErrorEntry> errors;
   for (const auto& obj : request.objects) {
-    absl::Status st = obj.version_id.empty() || obj.version_id == "null"
-                          ? s.objects.DeleteObject(ctx.req.bucket, obj.key)
-                          : absl::OkStatus();  // unknown versions: nothing to delete
-    if (st.ok()) {
-      deleted.push_back({obj.key, obj.version_id, false, ""});
+    absl::StatusOr<xml::DeletedEntry> entry = DeleteOne(ctx, s, obj);
+    if (entry.ok()) {
+      deleted.push_back(*std::move(entry));
     } else {
-      S3Error err = MapStatus(st);
+      S3Error err = MapStatus(entry.status());
       errors.push_back({obj.key, obj.version_id, std::string(err.code), err.message});
     }
   }
@@ -156,6 +199,8 @@ absl::Status HandleBucketOperation(RequestContext& ctx, Services& s) {
       return GetBucketLocation(ctx, s);
     case Operation::kGetBucketVersioning:
       return GetBucketVersioning(ctx, s);
+    case Operation::kPutBucketVersioning:
+      return PutBucketVersioning(ctx, s);
     case Operation::kDeleteObjects:
       return DeleteObjects(ctx, s);
     default:

@@ -8,6 +8,9 @@
 #include "common/absl_compat.h"
 #include "common/error_reason.h"
 #include "common/status_macros.h"
+#include "gateway/s3_errors.h"
+#include "gateway/xml/error_xml.h"
+#include "metadata/version_id.h"
 
 namespace sb::gateway {
 namespace {
@@ -228,6 +231,42 @@ absl::Status CheckConditions(const RequestContext& ctx, const metadata::ObjectRe
     if (t && modified <= *t) return not_modified();
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<bool> BucketHasVersioning(metadata::MetadataStore& meta, std::string_view bucket) {
+  SB_ASSIGN_OR_RETURN(metadata::BucketRecord record, meta.GetBucket(bucket));
+  return record.versioning() != metadata::VERSIONING_UNVERSIONED;
+}
+
+void AppendVersionIdHeader(const metadata::ObjectRecord& object, bool bucket_versioned,
+                           HeaderList& headers, std::string_view name) {
+  const std::string& id = object.version_id();
+  if (id.empty()) return;
+  if (id == metadata::kNullVersionId && !bucket_versioned) return;
+  headers.emplace_back(std::string(name), id);
+}
+
+absl::StatusOr<const std::string*> RequestedVersionId(const RequestContext& ctx) {
+  const std::string* id = ctx.req.Query("versionId");
+  if (id != nullptr && !metadata::IsValidVersionId(*id)) {
+    return Invalid(ErrorReason::kInvalidArgument, "Invalid version id specified");
+  }
+  return id;
+}
+
+absl::Status RespondError(RequestContext& ctx, const absl::Status& error, HeaderList headers) {
+  S3Error err = MapStatus(error);
+  ctx.audit.error_code = std::string(err.code);
+  ctx.audit.error_message = std::string(error.message());
+  xml::ErrorDocument doc;
+  doc.code = std::string(err.code);
+  doc.message = err.message;
+  doc.resource = ctx.req.raw_path.empty() ? ctx.req.Resource() : ctx.req.raw_path;
+  doc.request_id = ctx.req.request_id;
+  doc.host_id = ctx.req.request_id;
+  if (err.code == "NoSuchKey") doc.extra.emplace_back("Key", ctx.req.key);
+  if (err.http_status == 405) headers.emplace_back("Allow", "GET, PUT, POST, DELETE, HEAD");
+  return ctx.Respond(err.http_status, std::move(headers), xml::ErrorXml(doc));
 }
 
 }  // namespace sb::gateway

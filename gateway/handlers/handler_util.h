@@ -12,6 +12,7 @@
 #include "gateway/http_types.h"
 #include "gateway/object_service.h"
 #include "gateway/request_context.h"
+#include "metadata/metadata_store.h"
 #include "metadata/proto/records.pb.h"
 
 namespace sb::gateway {
@@ -52,5 +53,20 @@ absl::Status CheckAclHeaders(const RequestContext& ctx);
 // or NotModified (304, GET/HEAD only).
 absl::Status CheckConditions(const RequestContext& ctx, const metadata::ObjectRecord& object,
                              std::string_view prefix);
+
+// True unless the bucket has never had versioning configured. NoSuchBucket.
+absl::StatusOr<bool> BucketHasVersioning(metadata::MetadataStore& meta, std::string_view bucket);
+
+// x-amz-version-id for `object`: its id, sent when the id is a real one or the bucket has
+// versioning configured (S3 names the null version "null" there, and nothing elsewhere).
+void AppendVersionIdHeader(const metadata::ObjectRecord& object, bool bucket_versioned,
+                           HeaderList& headers, std::string_view name = "x-amz-version-id");
+
+// The ?versionId= of the request, or nullptr; InvalidArgument for an empty or malformed id.
+absl::StatusOr<const std::string*> RequestedVersionId(const RequestContext& ctx);
+
+// Renders `error` as the runner would, plus `headers` (e.g. x-amz-delete-marker on the 404
+// for a deleted key), and records it for the audit. Returns what Respond returns.
+absl::Status RespondError(RequestContext& ctx, const absl::Status& error, HeaderList headers);
 
 }  // namespace sb::gateway

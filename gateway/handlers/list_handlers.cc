@@ -1,4 +1,4 @@
-// ListObjects (V1) and ListObjectsV2.
+// ListObjects (V1), ListObjectsV2 and ListObjectVersions.
 #include "common/error_reason.h"
 #include "common/status_macros.h"
 #include "gateway/handlers/handler_util.h"
@@ -31,7 +31,7 @@ absl::StatusOr<bool> UrlEncoding(const RequestContext& ctx) {
   return true;
 }
 
-// One page of the bucket's keys after `start_after`, shared by the three listing calls.
+// One page of the bucket's keys after `start_after`, shared by V1 and V2.
 absl::StatusOr<metadata::ListObjectsResult> ListPage(const RequestContext& ctx, Services& s,
                                                      const std::string& prefix,
                                                      const std::string& delimiter,
@@ -80,7 +80,6 @@ absl::Status ListV2(RequestContext& ctx, Services& s) {
   return ctx.Respond(200, {}, xml::ListObjectsV2Xml(req, result));
 }
 
-// Without versioning every object has exactly one version, "null", which is the latest.
 absl::Status ListVersions(RequestContext& ctx, Services& s) {
   xml::ListVersionsRequest req;
   req.bucket = ctx.req.bucket;
@@ -90,8 +89,14 @@ absl::Status ListVersions(RequestContext& ctx, Services& s) {
   req.version_id_marker = Param(ctx, "version-id-marker");
   SB_ASSIGN_OR_RETURN(req.max_keys, MaxKeys(ctx));
   SB_ASSIGN_OR_RETURN(req.url_encode, UrlEncoding(ctx));
-  SB_ASSIGN_OR_RETURN(auto result,
-                      ListPage(ctx, s, req.prefix, req.delimiter, req.key_marker, req.max_keys));
+  metadata::ListVersionsOptions opts;
+  opts.prefix = req.prefix;
+  opts.delimiter = req.delimiter;
+  opts.key_marker = req.key_marker;
+  opts.version_id_marker = req.version_id_marker;
+  opts.max_keys = req.max_keys;
+  SB_ASSIGN_OR_RETURN(auto result, s.meta.ListObjectVersions(ctx.req.bucket, opts));
+  if (opts.max_keys == 0) result.is_truncated = false;  // as ListPage
   return ctx.Respond(200, {}, xml::ListVersionsXml(req, result));
 }
 

@@ -113,6 +113,7 @@ absl::Status CompleteUpload(RequestContext& ctx, Services& s) {
   }
   HeaderList headers;
   AppendEncryptionHeaders(rec, headers, false);
+  AppendVersionIdHeader(rec, false, headers);  // real ids only, as PutObject
   return ctx.Respond(
       200, std::move(headers),
       xml::CompleteMultipartUploadXml(location, ctx.req.bucket, ctx.req.key, rec.etag()));

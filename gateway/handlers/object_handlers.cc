@@ -1,4 +1,5 @@
-// Object operations: PutObject, GetObject, HeadObject, DeleteObject, CopyObject.
+// Object operations: PutObject, GetObject, HeadObject, DeleteObject, CopyObject, each
+// version-aware (?versionId=, x-amz-version-id, delete markers).
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -10,6 +11,7 @@
 #include "gateway/handlers/range.h"
 #include "gateway/handlers/sse_headers.h"
 #include "gateway/xml/object_xml.h"
+#include "metadata/version_id.h"
 
 namespace sb::gateway {
 namespace {
@@ -24,6 +26,14 @@ absl::Status CheckKey(const RequestContext& ctx) {
   return absl::OkStatus();
 }
 
+// Whether x-amz-version-id of a *read* (copy source) should name `rec`'s null version: only
+// in a bucket that has versioning configured (a real id always implies one). Writes name
+// only real ids: S3 sends no version id for a PUT into a suspended bucket.
+bool VersionHeaderWanted(Services& s, std::string_view bucket, const metadata::ObjectRecord& rec) {
+  return rec.version_id() != metadata::kNullVersionId ||
+         BucketHasVersioning(s.meta, bucket).value_or(false);
+}
+
 absl::Status PutObject(RequestContext& ctx, Services& s) {
   SB_RETURN_IF_ERROR(CheckKey(ctx));
   SB_RETURN_IF_ERROR(CheckAclHeaders(ctx));
@@ -36,6 +46,7 @@ absl::Status PutObject(RequestContext& ctx, Services& s) {
   ctx.audit.etag = rec.etag();
   HeaderList headers{{"ETag", Quoted(rec.etag())}};
   AppendEncryptionHeaders(rec, headers, true);
+  AppendVersionIdHeader(rec, false, headers);
   return ctx.Respond(200, std::move(headers), "");
 }
 
@@ -62,18 +73,48 @@ void ApplyResponseOverrides(const RequestContext& ctx, HeaderList& headers) {
   }
 }
 
-// Without versioning the only version of a key is "null". Any other id names no version.
-absl::Status CheckVersionId(const RequestContext& ctx) {
-  const std::string* v = ctx.req.Query("versionId");
-  if (v == nullptr || *v == "null") return absl::OkStatus();
-  return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kInvalidArgument,
-                   "Invalid version id specified");
+// The record a GET/HEAD names, or the error response already sent for a delete marker:
+// 404 NoSuchKey for a key whose newest version is one, 405 MethodNotAllowed when the
+// request names one by id, both with x-amz-delete-marker (S3 GetObject docs).
+absl::StatusOr<std::optional<metadata::ObjectRecord>> LoadForRead(RequestContext& ctx, Services& s,
+                                                                  bool versioned) {
+  SB_ASSIGN_OR_RETURN(const std::string* version_id, RequestedVersionId(ctx));
+  absl::StatusOr<metadata::ObjectRecord> found =
+      version_id != nullptr ? s.meta.GetObjectVersion(ctx.req.bucket, ctx.req.key, *version_id)
+                            : s.meta.GetObject(ctx.req.bucket, ctx.req.key);
+  if (found.ok() && !found->delete_marker()) return std::optional(*std::move(found));
+  std::optional<metadata::ObjectRecord> marker;
+  absl::Status error = found.status();
+  if (found.ok()) {
+    marker = *std::move(found);
+    error = MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kMethodNotAllowed,
+                      "The specified method is not allowed against this resource.");
+  } else if (versioned && version_id == nullptr &&
+             GetReason(found.status()) == ErrorReason::kNoSuchKey) {
+    absl::StatusOr<metadata::ObjectRecord> latest =
+        s.meta.GetLatestVersion(ctx.req.bucket, ctx.req.key);
+    if (latest.ok() && latest->delete_marker()) marker = *std::move(latest);
+  }
+  if (!marker.has_value()) {
+    if (GetReason(error) != ErrorReason::kNoSuchKey) return error;
+    // s3-tests (check_delete_marker) expects the header on every 404 of a key, as RGW does.
+    SB_RETURN_IF_ERROR(RespondError(ctx, error, {{"x-amz-delete-marker", "false"}}));
+    return std::optional<metadata::ObjectRecord>();
+  }
+  HeaderList headers{{"x-amz-delete-marker", "true"}};
+  AppendVersionIdHeader(*marker, true, headers);
+  headers.emplace_back("Last-Modified",
+                       FormatHttpDate(absl::FromUnixNanos(marker->last_modified_unix_nanos())));
+  SB_RETURN_IF_ERROR(RespondError(ctx, error, std::move(headers)));
+  return std::optional<metadata::ObjectRecord>();
 }
 
 // GET and HEAD share everything except sending the bytes.
 absl::Status GetOrHeadObject(RequestContext& ctx, Services& s, bool send_body) {
-  SB_RETURN_IF_ERROR(CheckVersionId(ctx));
-  SB_ASSIGN_OR_RETURN(metadata::ObjectRecord obj, s.meta.GetObject(ctx.req.bucket, ctx.req.key));
+  SB_ASSIGN_OR_RETURN(bool versioned, BucketHasVersioning(s.meta, ctx.req.bucket));
+  SB_ASSIGN_OR_RETURN(std::optional<metadata::ObjectRecord> loaded, LoadForRead(ctx, s, versioned));
+  if (!loaded.has_value()) return absl::OkStatus();  // the delete-marker error was sent
+  metadata::ObjectRecord obj = *std::move(loaded);
   SB_ASSIGN_OR_RETURN(std::optional<sse::SseCKey> customer_key, CustomerKeyFromRequest(ctx, false));
   const sse::SseCKey* key = customer_key ? &*customer_key : nullptr;
   // Key problems are reported before anything else (and before a GET's status line): an
@@ -93,6 +134,7 @@ absl::Status GetOrHeadObject(RequestContext& ctx, Services& s, bool send_body) {
   HeaderList headers;
   AppendObjectHeaders(obj, headers);
   AppendEncryptionHeaders(obj, headers, false);
+  AppendVersionIdHeader(obj, versioned, headers);
   ApplyResponseOverrides(ctx, headers);
   uint64_t offset = 0;
   uint64_t length = obj.size();
@@ -137,11 +179,28 @@ absl::Status GetOrHeadObject(RequestContext& ctx, Services& s, bool send_body) {
       [&ctx](std::string_view chunk) { return ctx.SendBody(chunk); }, key);
 }
 
+// Without versionId: as the bucket's versioning state says (a delete marker when versioning
+// is on). With it: that version goes for good. Either way 204, also for absent keys.
 absl::Status DeleteObject(RequestContext& ctx, Services& s) {
-  SB_RETURN_IF_ERROR(CheckVersionId(ctx));
-  SB_RETURN_IF_ERROR(s.meta.GetBucket(ctx.req.bucket).status());
-  SB_RETURN_IF_ERROR(s.objects.DeleteObject(ctx.req.bucket, ctx.req.key));
-  return ctx.Respond(204, {}, "");
+  SB_ASSIGN_OR_RETURN(const std::string* version_id, RequestedVersionId(ctx));
+  HeaderList headers;
+  if (version_id != nullptr) {
+    SB_ASSIGN_OR_RETURN(metadata::DeleteResult result,
+                        s.objects.DeleteObjectVersion(ctx.req.bucket, ctx.req.key, *version_id));
+    if (result.removed.has_value() && result.removed->delete_marker()) {
+      headers.emplace_back("x-amz-delete-marker", "true");
+    }
+    headers.emplace_back("x-amz-version-id", *version_id);
+  } else {
+    SB_ASSIGN_OR_RETURN(
+        metadata::DeleteResult result,
+        s.objects.DeleteObject(ctx.req.bucket, ctx.req.key, ctx.auth.principal.user));
+    if (result.marker.has_value()) {
+      headers.emplace_back("x-amz-delete-marker", "true");
+      headers.emplace_back("x-amz-version-id", result.marker->version_id());
+    }
+  }
+  return ctx.Respond(204, std::move(headers), "");
 }
 
 }  // namespace
@@ -175,11 +234,21 @@ absl::StatusOr<CopySource> ParseCopySource(const RequestContext& ctx) {
 
 absl::StatusOr<metadata::ObjectRecord> LoadCopySource(const RequestContext& ctx, Services& s,
                                                       const CopySource& src) {
-  if (!src.version_id.empty() && src.version_id != "null") {
-    return MakeError(absl::StatusCode::kNotFound, ErrorReason::kNoSuchVersion,
-                     "The specified version does not exist.");
+  metadata::ObjectRecord obj;
+  if (src.version_id.empty()) {
+    SB_ASSIGN_OR_RETURN(obj, s.meta.GetObject(src.bucket, src.key));
+  } else {
+    if (!metadata::IsValidVersionId(src.version_id)) {
+      return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kInvalidArgument,
+                       "Invalid version id specified");
+    }
+    SB_ASSIGN_OR_RETURN(obj, s.meta.GetObjectVersion(src.bucket, src.key, src.version_id));
+    if (obj.delete_marker()) {
+      return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kInvalidRequest,
+                       "The source of a copy request may not specifically refer to a delete "
+                       "marker by version id.");
+    }
   }
-  SB_ASSIGN_OR_RETURN(metadata::ObjectRecord obj, s.meta.GetObject(src.bucket, src.key));
   SB_RETURN_IF_ERROR(CheckConditions(ctx, obj, "x-amz-copy-source-"));
   return obj;
 }
@@ -209,19 +278,24 @@ absl::Status CopyObject(RequestContext& ctx, Services& s) {
     tmpl.set_owner(ctx.auth.principal.user);
     if (const auto* sc = ctx.http.Header("x-amz-storage-class")) tmpl.set_storage_class(*sc);
   }
+  // Copying an older version onto its own key is how S3 users restore it: allowed.
   if (src.bucket == ctx.req.bucket && src.key == ctx.req.key && !replace &&
-      ctx.http.Header("x-amz-storage-class") == nullptr && !HasEncryptionHeaders(ctx)) {
+      src.version_id.empty() && ctx.http.Header("x-amz-storage-class") == nullptr &&
+      !HasEncryptionHeaders(ctx)) {
     return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kInvalidRequest,
                      "This copy request is illegal because it is trying to copy an object to "
                      "itself without changing the object's metadata, storage class, website "
                      "redirect location or encryption attributes.");
   }
+  HeaderList headers;
+  AppendVersionIdHeader(source, VersionHeaderWanted(s, src.bucket, source), headers,
+                        "x-amz-copy-source-version-id");
   CopySourceObject from{src.bucket, std::move(source), std::move(source_key)};
   SB_ASSIGN_OR_RETURN(metadata::ObjectRecord rec,
                       s.objects.CopyObject(from, ctx.req.bucket, std::move(tmpl), encryption));
   ctx.audit.etag = rec.etag();
-  HeaderList headers;
   AppendEncryptionHeaders(rec, headers, true);
+  AppendVersionIdHeader(rec, false, headers);
   return ctx.Respond(200, std::move(headers),
                      xml::CopyObjectResultXml(rec.last_modified_unix_nanos(), rec.etag()));
 }

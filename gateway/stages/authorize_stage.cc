@@ -22,6 +22,8 @@ std::string_view ActionFor(Operation op) {
       return "s3:GetBucketLocation";
     case Operation::kGetBucketVersioning:
       return "s3:GetBucketVersioning";
+    case Operation::kPutBucketVersioning:
+      return "s3:PutBucketVersioning";
     case Operation::kListObjectVersions:
       return "s3:ListBucketVersions";
     case Operation::kGetBucketAcl:
@@ -132,8 +134,25 @@ std::string_view ActionFor(Operation op) {
   return "";
 }
 
+// A request naming a version needs the *Version action (AWS: GetObject?versionId= is
+// s3:GetObjectVersion, DeleteObject?versionId= is s3:DeleteObjectVersion).
+std::string_view VersionedActionFor(const RequestContext& ctx) {
+  if (ctx.req.Query("versionId") != nullptr) {
+    switch (ctx.req.op) {
+      case Operation::kGetObject:
+      case Operation::kHeadObject:
+        return "s3:GetObjectVersion";
+      case Operation::kDeleteObject:
+        return "s3:DeleteObjectVersion";
+      default:
+        break;
+    }
+  }
+  return ActionFor(ctx.req.op);
+}
+
 absl::Status AuthorizeStage::Run(RequestContext& ctx) {
-  std::string_view action = ActionFor(ctx.req.op);
+  std::string_view action = VersionedActionFor(ctx);
   if (action.empty()) {
     // Health probes are public by design: they reveal only liveness.
     ctx.decision = {true, "public-endpoint", "", ""};

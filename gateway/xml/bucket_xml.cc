@@ -37,4 +37,19 @@ std::string LocationConstraintXml(std::string_view region) {
   return out;
 }
 
+std::string VersioningConfigurationXml(std::string_view status) {
+  std::string out;
+  out.reserve(160);
+  out.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<VersioningConfiguration xmlns=\"");
+  out.append(kS3Namespace);
+  if (status.empty()) {
+    out.append("\"/>");
+    return out;
+  }
+  out.append("\"><Status>");
+  AppendEscaped(&out, status);
+  out.append("</Status></VersioningConfiguration>");
+  return out;
+}
+
 }  // namespace sb::gateway::xml

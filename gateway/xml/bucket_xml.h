@@ -1,5 +1,5 @@
-// Bucket-level S3 response documents: ListAllMyBucketsResult (ListBuckets) and
-// LocationConstraint (GetBucketLocation). Pure functions, thread-safe.
+// Bucket-level S3 response documents: ListAllMyBucketsResult (ListBuckets),
+// LocationConstraint (GetBucketLocation) and VersioningConfiguration. Pure functions, thread-safe.
 #pragma once
 
 #include <string>
@@ -18,5 +18,9 @@ std::string ListAllMyBucketsXml(std::string_view owner_id,
 // `<LocationConstraint xmlns="..."/>` for "" and "us-east-1" (S3 reports the classic region
 // as empty), otherwise `<LocationConstraint xmlns="...">region</LocationConstraint>`.
 std::string LocationConstraintXml(std::string_view region);
+
+// VersioningConfiguration (GetBucketVersioning): with <Status> unless `status` is empty
+// (a bucket that never had versioning configured).
+std::string VersioningConfigurationXml(std::string_view status);
 
 }  // namespace sb::gateway::xml

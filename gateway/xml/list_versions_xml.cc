@@ -5,9 +5,9 @@
 namespace sb::gateway::xml {
 
 std::string ListVersionsXml(const ListVersionsRequest& request,
-                            const metadata::ListObjectsResult& result) {
+                            const metadata::ListVersionsResult& result) {
   const bool encode = request.url_encode;
-  XmlBuilder b(512 + result.objects.size() * 384);
+  XmlBuilder b(512 + result.versions.size() * 384);
   b.Declaration();
   b.OpenRoot("ListVersionsResult");
   b.Element("Name", request.bucket);
@@ -15,24 +15,20 @@ std::string ListVersionsXml(const ListVersionsRequest& request,
   b.KeyElement("KeyMarker", request.key_marker, encode);
   b.Element("VersionIdMarker", request.version_id_marker);
   if (result.is_truncated) {
-    b.KeyElement("NextKeyMarker", result.next_marker, encode);
-    std::string next_version = "null";
-    if (!result.objects.empty() && result.objects.back().key() == result.next_marker &&
-        !result.objects.back().version_id().empty()) {
-      next_version = result.objects.back().version_id();
-    }
-    b.Element("NextVersionIdMarker", next_version);
+    b.KeyElement("NextKeyMarker", result.next_key_marker, encode);
+    b.Element("NextVersionIdMarker", result.next_version_id_marker);
   }
   b.Element("MaxKeys", request.max_keys);
   if (!request.delimiter.empty()) b.KeyElement("Delimiter", request.delimiter, encode);
   if (encode) b.Element("EncodingType", "url");
   b.Element("IsTruncated", result.is_truncated);
-  for (const auto& o : result.objects) {
+  for (const auto& entry : result.versions) {
+    const metadata::ObjectRecord& o = entry.record;
     const bool marker = o.delete_marker();
     b.Open(marker ? "DeleteMarker" : "Version");
     b.KeyElement("Key", o.key(), encode);
     b.Element("VersionId", o.version_id().empty() ? "null" : o.version_id());
-    b.Element("IsLatest", true);
+    b.Element("IsLatest", entry.is_latest);
     b.TimeElement("LastModified", o.last_modified_unix_nanos());
     if (!marker) {
       b.ETagElement("ETag", o.etag());

@@ -17,10 +17,10 @@ struct ListVersionsRequest {
   bool url_encode = false;
 };
 
-// One Version per object record (VersionId from the record, "null" when unversioned),
-// DeleteMarker entries for delete-marker records, then CommonPrefixes. When truncated,
-// NextKeyMarker / NextVersionIdMarker name the last entry returned.
+// One Version per version and one DeleteMarker per delete marker, in the result's order
+// (the two interleaved, as S3 sends them), then CommonPrefixes. VersionId is "null" for the
+// null version. When truncated, NextKeyMarker / NextVersionIdMarker name the last entry.
 std::string ListVersionsXml(const ListVersionsRequest& request,
-                            const metadata::ListObjectsResult& result);
+                            const metadata::ListVersionsResult& result);
 
 }  // namespace sb::gateway::xml

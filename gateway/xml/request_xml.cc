@@ -216,4 +216,25 @@ absl::StatusOr<std::string> ParseCreateBucketConfiguration(std::string_view body
   return std::string(TrimWhitespace(text));
 }
 
+absl::StatusOr<VersioningConfiguration> ParseVersioningConfiguration(std::string_view body) {
+  pugi::xml_document doc;
+  SB_ASSIGN_OR_RETURN(const pugi::xml_node root, ParseRoot(body, "VersioningConfiguration", doc));
+  VersioningConfiguration config;
+  if (const pugi::xml_node status = Child(root, "Status")) {
+    SB_ASSIGN_OR_RETURN(const std::string text, ElementText(status));
+    config.status = std::string(TrimWhitespace(text));
+    if (config.status != "Enabled" && config.status != "Suspended") {
+      return Malformed("Status must be Enabled or Suspended");
+    }
+  }
+  if (const pugi::xml_node mfa = Child(root, "MfaDelete")) {
+    SB_ASSIGN_OR_RETURN(const std::string text, ElementText(mfa));
+    config.mfa_delete = std::string(TrimWhitespace(text));
+    if (config.mfa_delete != "Enabled" && config.mfa_delete != "Disabled") {
+      return Malformed("MfaDelete must be Enabled or Disabled");
+    }
+  }
+  return config;
+}
+
 }  // namespace sb::gateway::xml

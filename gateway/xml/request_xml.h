@@ -1,8 +1,8 @@
 // Parsers for the XML request bodies S3 clients send: CompleteMultipartUpload,
-// Delete (DeleteObjects) and CreateBucketConfiguration. Pure functions, thread-safe.
-// Element names are matched by local name, so bodies with or without the S3 namespace (or
-// a namespace prefix) are accepted. DTDs are skipped and entities are never expanded
-// beyond the XML predefined ones, so there is no external-entity access.
+// Delete (DeleteObjects), VersioningConfiguration and CreateBucketConfiguration. Pure functions,
+// thread-safe. Element names are matched by local name, so bodies with or without the S3 namespace
+// (or a namespace prefix) are accepted. DTDs are skipped and entities are never expanded beyond the
+// XML predefined ones, so there is no external-entity access.
 #pragma once
 
 #include <cstddef>
@@ -51,6 +51,16 @@ struct DeleteObjectsRequest {
 // InvalidArgument(kMalformedXml) for bad XML, a wrong root, no Object, more than 1000
 // Objects (as S3), an Object without Key, or a Quiet that is not true/false.
 absl::StatusOr<DeleteObjectsRequest> ParseDeleteObjects(std::string_view body);
+
+struct VersioningConfiguration {
+  std::string status;      // "Enabled", "Suspended", or "" when absent
+  std::string mfa_delete;  // "Enabled", "Disabled", or "" when absent
+};
+
+// Parses <VersioningConfiguration>[<Status>Enabled|Suspended</Status>]
+// [<MfaDelete>Enabled|Disabled</MfaDelete>]. InvalidArgument(kMalformedXml) for bad XML, a
+// wrong root, or any other value.
+absl::StatusOr<VersioningConfiguration> ParseVersioningConfiguration(std::string_view body);
 
 // Returns the LocationConstraint of a CreateBucketConfiguration body, "" for an empty (or
 // all-whitespace) body or when the element is absent. InvalidArgument(kMalformedXml) for

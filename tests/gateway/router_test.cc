@@ -63,7 +63,7 @@ TEST(RouterTest, BucketOperations) {
       // Browser form POST uploads are a real S3 operation we do not implement.
       {{"POST", "/b", {}}, Operation::kNotImplemented},
       // PutBucketVersioning is not implemented (GET is).
-      {{"PUT", "/b", {{"versioning", ""}}}, Operation::kNotImplemented},
+      {{"PUT", "/b", {{"versioning", ""}}}, Operation::kPutBucketVersioning},
       {{"PATCH", "/b", {}}, Operation::kUnknown},
       {{"OPTIONS", "/b", {}}, Operation::kUnknown},
   };

@@ -3,6 +3,7 @@
 #include "absl/time/time.h"
 #include "common/error_reason.h"
 #include "gateway/xml/list_objects_xml.h"
+#include "gateway/xml/list_versions_xml.h"
 #include "gtest/gtest.h"
 
 namespace sb::gateway::xml {
@@ -229,6 +230,42 @@ TEST(ContinuationTokenTest, RejectsForeignTokens) {
     EXPECT_EQ(marker.status().code(), absl::StatusCode::kInvalidArgument);
     EXPECT_EQ(GetReason(marker.status()), ErrorReason::kInvalidArgument);
   }
+}
+
+TEST(ListVersionsXmlTest, VersionsMarkersAndNextMarkers) {
+  ListVersionsRequest request;
+  request.bucket = "b";
+  request.key_marker = "a";
+  request.max_keys = 2;
+  metadata::ListVersionsResult result;
+  metadata::VersionEntry marker;
+  marker.record = Object("k", "", 0);
+  marker.record.set_delete_marker(true);
+  marker.record.set_version_id("v2");
+  marker.is_latest = true;
+  metadata::VersionEntry old;
+  old.record = Object("k", "e1", 3);
+  old.record.set_version_id("null");
+  result.versions = {marker, old};
+  result.is_truncated = true;
+  result.next_key_marker = "k";
+  result.next_version_id_marker = "null";
+  const std::string xml = ListVersionsXml(request, result);
+  EXPECT_NE(xml.find("<NextKeyMarker>k</NextKeyMarker><NextVersionIdMarker>null"
+                     "</NextVersionIdMarker>"),
+            std::string::npos)
+      << xml;
+  EXPECT_NE(xml.find("<DeleteMarker><Key>k</Key><VersionId>v2</VersionId>"
+                     "<IsLatest>true</IsLatest>"),
+            std::string::npos)
+      << xml;
+  EXPECT_NE(xml.find("<Version><Key>k</Key><VersionId>null</VersionId>"
+                     "<IsLatest>false</IsLatest>"),
+            std::string::npos)
+      << xml;
+  // A delete marker has no ETag or Size.
+  const size_t marker_end = xml.find("</DeleteMarker>");
+  EXPECT_EQ(xml.substr(0, marker_end).find("<Size>"), std::string::npos);
 }
 
 }  // namespace

@@ -314,5 +314,37 @@ TEST(ParseCreateBucketConfigurationTest, MalformedBodies) {
   }
 }
 
+TEST(ParseVersioningTest, StatusAndMfaDelete) {
+  auto enabled = ParseVersioningConfiguration(
+      "<VersioningConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
+      "<Status>Enabled</Status></VersioningConfiguration>");
+  ASSERT_TRUE(enabled.ok()) << enabled.status();
+  EXPECT_EQ(enabled->status, "Enabled");
+  EXPECT_EQ(enabled->mfa_delete, "");
+  auto suspended = ParseVersioningConfiguration(
+      "<VersioningConfiguration><MfaDelete> Disabled </MfaDelete><Status>Suspended</Status>"
+      "</VersioningConfiguration>");
+  ASSERT_TRUE(suspended.ok()) << suspended.status();
+  EXPECT_EQ(suspended->status, "Suspended");
+  EXPECT_EQ(suspended->mfa_delete, "Disabled");
+  auto empty = ParseVersioningConfiguration("<VersioningConfiguration/>");
+  ASSERT_TRUE(empty.ok()) << empty.status();
+  EXPECT_EQ(empty->status, "");
+}
+
+TEST(ParseVersioningTest, MalformedBodies) {
+  for (std::string_view body : {
+           "",
+           "junk",
+           "<Versioning><Status>Enabled</Status></Versioning>",
+           "<VersioningConfiguration><Status>enabled</Status></VersioningConfiguration>",
+           "<VersioningConfiguration><Status>Disabled</Status></VersioningConfiguration>",
+           "<VersioningConfiguration><MfaDelete>On</MfaDelete></VersioningConfiguration>",
+           "<VersioningConfiguration><Status><b>Enabled</b></Status></VersioningConfiguration>",
+       }) {
+    ExpectError(ParseVersioningConfiguration(body).status(), ErrorReason::kMalformedXml);
+  }
+}
+
 }  // namespace
 }  // namespace sb::gateway::xml

@@ -75,6 +75,14 @@ TEST(BucketXmlTest, LocationConstraint) {
             std::string(kDecl) + "<LocationConstraint" + kNs + ">eu-west-1</LocationConstraint>");
 }
 
+TEST(BucketXmlTest, VersioningConfiguration) {
+  EXPECT_EQ(VersioningConfigurationXml(""),
+            std::string(kDecl) + "<VersioningConfiguration" + kNs + "/>");
+  EXPECT_EQ(VersioningConfigurationXml("Enabled"),
+            std::string(kDecl) + "<VersioningConfiguration" + kNs +
+                "><Status>Enabled</Status></VersioningConfiguration>");
+}
+
 TEST(MultipartXmlTest, InitiateAndComplete) {
   EXPECT_EQ(InitiateMultipartUploadXml("b", "a&b.txt", "u1"),
             std::string(kDecl) + "<InitiateMultipartUploadResult" + kNs + ">" +
