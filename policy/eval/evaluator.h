@@ -85,7 +85,7 @@ Explanation Explain(const EvalRequest& request, const std::vector<const Policy*>
                     const std::vector<const Policy*>& session_policies);
 
 // Renders an Explanation as JSON for the admin API (stable field names, see
-// docs/security-model.md).
+// docs/security.md).
 std::string ExplanationToJson(const Explanation& explanation);
 
 std::string_view DecisionKindName(DecisionKind kind);       // "Allow", "ExplicitDeny", ...

@@ -1,5 +1,5 @@
 // The IAM store's in-memory state and its on-disk record codec (JSON, one record per user,
-// group, policy and access key; format in docs/security-model.md). Internal to policy/iam.
+// group, policy and access key; format in docs/security.md). Internal to policy/iam.
 // Plain values; the IamStore guards them.
 #pragma once
 
