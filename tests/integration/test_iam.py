@@ -361,6 +361,47 @@ class BucketPolicyTest(IamTestBase):
             self.assertClientError(self.s3.put_bucket_policy, "NoSuchBucket", 404,
                                    Bucket=missing, Policy=json.dumps(doc))
 
+    def test_prefix_scoped_user_deny_beats_allow_and_source_ip(self):
+        bucket = unique_bucket("iam-home")
+        self.s3.create_bucket(Bucket=bucket)
+        for key in ("home/kim/a", "home/kim/b", "home/lee/c", "shared/d"):
+            self.s3.put_object(Bucket=bucket, Key=key, Body=b"x")
+        _, kim = self.new_user("kim")
+        # The AWS "home folder" pattern with ${aws:username}, a Deny that beats the Allow, and
+        # a statement bound to the client's address (the tests run on loopback).
+        self.store_policy("home", {"Version": "2012-10-17", "Statement": [
+            {"Sid": "ListHome", "Effect": "Allow", "Action": "s3:ListBucket",
+             "Resource": f"arn:aws:s3:::{bucket}",
+             "Condition": {"StringLike": {"s3:prefix": ["home/${aws:username}/*"]}}},
+            {"Sid": "RwHome", "Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"],
+             "Resource": f"arn:aws:s3:::{bucket}/home/${{aws:username}}/*"},
+            {"Sid": "NoB", "Effect": "Deny", "Action": "s3:GetObject",
+             "Resource": f"arn:aws:s3:::{bucket}/home/kim/b"},
+            {"Sid": "SharedFromLoopback", "Effect": "Allow", "Action": "s3:GetObject",
+             "Resource": f"arn:aws:s3:::{bucket}/shared/*",
+             "Condition": {"IpAddress": {"aws:SourceIp": "127.0.0.0/8"}}},
+            {"Sid": "NeverFromHere", "Effect": "Allow", "Action": "s3:PutObject",
+             "Resource": f"arn:aws:s3:::{bucket}/shared/*",
+             "Condition": {"NotIpAddress": {"aws:SourceIp": "127.0.0.0/8"}}}]})
+        self.sbctl("policy", "attach", "t", "home", "--user", "kim")
+        listed = kim.list_objects_v2(Bucket=bucket, Prefix="home/kim/")
+        self.assertEqual([o["Key"] for o in listed["Contents"]], ["home/kim/a", "home/kim/b"])
+        self.assertClientError(kim.list_objects_v2, "AccessDenied", 403, Bucket=bucket,
+                               Prefix="home/lee/")
+        self.assertClientError(kim.list_objects_v2, "AccessDenied", 403, Bucket=bucket)
+        self.assertEqual(kim.get_object(Bucket=bucket, Key="home/kim/a")["Body"].read(), b"x")
+        self.assertClientError(kim.get_object, "AccessDenied", 403, Bucket=bucket,
+                               Key="home/kim/b")
+        self.assertClientError(kim.get_object, "AccessDenied", 403, Bucket=bucket,
+                               Key="home/lee/c")
+        self.assertEqual(kim.get_object(Bucket=bucket, Key="shared/d")["Body"].read(), b"x")
+        self.assertClientError(kim.put_object, "AccessDenied", 403, Bucket=bucket,
+                               Key="shared/e", Body=b"y")
+        records = self.sbctl_json("audit", "query", f"t/{bucket}/home/kim/b", "--user",
+                                  "kim")["records"]
+        self.assertIn(("GetObject", 403, "policy:home#NoB"),
+                      {(r["operation"], r["status"], r["decided_by"]) for r in records})
+
     def test_explicit_deny_binds_root(self):
         bucket = unique_bucket("bp-deny")
         self.s3.create_bucket(Bucket=bucket)
