@@ -402,6 +402,31 @@ class BucketPolicyTest(IamTestBase):
         self.assertIn(("GetObject", 403, "policy:home#NoB"),
                       {(r["operation"], r["status"], r["decided_by"]) for r in records})
 
+    def test_copy_needs_read_on_the_source(self):
+        src = unique_bucket("iam-src")
+        dst = unique_bucket("iam-dst")
+        for b in (src, dst):
+            self.s3.create_bucket(Bucket=b)
+        self.s3.put_object(Bucket=src, Key="secret", Body=b"s")
+        self.s3.put_object(Bucket=src, Key="public/p", Body=b"p")
+        _, max_ = self.new_user("max")
+        self.store_policy("max-copy", {"Version": "2012-10-17", "Statement": [
+            {"Sid": "WriteDst", "Effect": "Allow", "Action": "s3:PutObject",
+             "Resource": f"arn:aws:s3:::{dst}/*"},
+            {"Sid": "ReadPublic", "Effect": "Allow", "Action": "s3:GetObject",
+             "Resource": f"arn:aws:s3:::{src}/public/*"}]})
+        self.sbctl("policy", "attach", "t", "max-copy", "--user", "max")
+        # PutObject on the destination is not enough: CopyObject also reads the source.
+        self.assertClientError(max_.copy_object, "AccessDenied", 403, Bucket=dst, Key="c",
+                               CopySource={"Bucket": src, "Key": "secret"})
+        max_.copy_object(Bucket=dst, Key="c", CopySource={"Bucket": src, "Key": "public/p"})
+        self.assertEqual(self.s3.get_object(Bucket=dst, Key="c")["Body"].read(), b"p")
+        up = max_.create_multipart_upload(Bucket=dst, Key="m")["UploadId"]
+        self.assertClientError(max_.upload_part_copy, "AccessDenied", 403, Bucket=dst, Key="m",
+                               UploadId=up, PartNumber=1,
+                               CopySource={"Bucket": src, "Key": "secret"})
+        self.s3.abort_multipart_upload(Bucket=dst, Key="m", UploadId=up)
+
     def test_explicit_deny_binds_root(self):
         bucket = unique_bucket("bp-deny")
         self.s3.create_bucket(Bucket=bucket)
