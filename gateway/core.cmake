@@ -9,6 +9,7 @@ add_library(sb_gateway
   ${CMAKE_CURRENT_SOURCE_DIR}/s3_errors.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/request_context.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/pipeline.cc
+  ${CMAKE_CURRENT_SOURCE_DIR}/request_metrics.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/access_log.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/audit_sink.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/checksum_source.cc
@@ -18,6 +19,7 @@ add_library(sb_gateway
   ${CMAKE_CURRENT_SOURCE_DIR}/internal/md5.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/stages/parse_stage.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/stages/authenticate_stage.cc
+  ${CMAKE_CURRENT_SOURCE_DIR}/stages/bearer_auth.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/stages/authorize_stage.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/stages/request_conditions.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/handlers/handler_util.cc
@@ -30,6 +32,7 @@ add_library(sb_gateway
   ${CMAKE_CURRENT_SOURCE_DIR}/handlers/multipart_handlers.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/handlers/list_handlers.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/handlers/admin_handlers.cc
+  ${CMAKE_CURRENT_SOURCE_DIR}/handlers/metrics_handlers.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/handlers/acl_handlers.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/handlers/audit_handlers.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/handlers/bucket_policy_handlers.cc
@@ -38,6 +41,7 @@ add_library(sb_gateway
   ${CMAKE_CURRENT_SOURCE_DIR}/handlers/iam_policy_handlers.cc)
 add_library(sb::gateway ALIAS sb_gateway)
 target_link_libraries(sb_gateway
-  PUBLIC sb::common sb::gateway_auth sb::gateway_xml sb::metadata sb::erasure sb::policy sb::audit sb::sse
+  PUBLIC sb::common sb::metrics sb::gateway_auth sb::gateway_xml sb::metadata sb::erasure sb::policy
+         sb::audit sb::sse sb::bearer_token
   PRIVATE Boost::json OpenSSL::Crypto Threads::Threads)
 target_include_directories(sb_gateway SYSTEM PRIVATE ${Boost_INCLUDE_DIRS})

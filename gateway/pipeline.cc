@@ -8,8 +8,9 @@
 
 namespace sb::gateway {
 
-Pipeline::Pipeline(std::vector<std::unique_ptr<Stage>> stages, AuditSink* audit)
-    : stages_(std::move(stages)), audit_(audit) {}
+Pipeline::Pipeline(std::vector<std::unique_ptr<Stage>> stages, AuditSink* audit,
+                   RequestMetrics* metrics)
+    : stages_(std::move(stages)), audit_(audit), metrics_(metrics) {}
 
 void Pipeline::Handle(const HttpRequestHead& head, BodySource& body, ResponseWriter& out) {
   RequestContext ctx(head, body, out, absl::Now());
@@ -36,6 +37,10 @@ void Pipeline::Handle(const HttpRequestHead& head, BodySource& body, ResponseWri
   // Finally slot: a request whose response never completed (connection lost, stream
   // failed) is still recorded.
   audit().IgnoreError();
+  if (metrics_ != nullptr) {
+    metrics_->Observe(ctx.req.op, ctx.audit.http_status, absl::Now() - ctx.start,
+                      ctx.audit.bytes_in, ctx.audit.bytes_out);
+  }
 }
 
 void Pipeline::RenderError(RequestContext& ctx, const absl::Status& status) {

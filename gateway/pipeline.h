@@ -11,6 +11,7 @@
 #include "absl/status/status.h"
 #include "gateway/http_server.h"
 #include "gateway/request_context.h"
+#include "gateway/request_metrics.h"
 
 namespace sb::gateway {
 
@@ -33,7 +34,9 @@ class AuditSink {
 
 class Pipeline final : public HttpHandler {
  public:
-  Pipeline(std::vector<std::unique_ptr<Stage>> stages, AuditSink* audit);
+  // `metrics` (optional, not owned) observes every request after its audit record.
+  Pipeline(std::vector<std::unique_ptr<Stage>> stages, AuditSink* audit,
+           RequestMetrics* metrics = nullptr);
   void Handle(const HttpRequestHead& head, BodySource& body, ResponseWriter& out) override;
 
  private:
@@ -41,6 +44,7 @@ class Pipeline final : public HttpHandler {
 
   std::vector<std::unique_ptr<Stage>> stages_;
   AuditSink* audit_;
+  RequestMetrics* metrics_;
 };
 
 }  // namespace sb::gateway

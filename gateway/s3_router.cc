@@ -83,6 +83,9 @@ Operation RouteKms(const RouteInput& in) {
 Operation RouteInternal(const RouteInput& in) {
   if (in.raw_path == "/_strongbox/health/live") return Operation::kHealthLive;
   if (in.raw_path == "/_strongbox/health/ready") return Operation::kHealthReady;
+  if (in.raw_path == "/_strongbox/metrics") {
+    return in.method == "GET" ? Operation::kMetrics : Operation::kUnknown;
+  }
   if (in.raw_path.starts_with(kIamAdminPrefix)) return RouteIam(in.method, in.raw_path);
   if (Operation kms = RouteKms(in); kms != Operation::kUnknown) return kms;
   if (in.method != "GET") return Operation::kUnknown;
@@ -178,6 +181,8 @@ std::string_view OperationName(Operation op) {
       return "HealthLive";
     case Operation::kHealthReady:
       return "HealthReady";
+    case Operation::kMetrics:
+      return "Metrics";
     case Operation::kAdminInfo:
       return "AdminInfo";
     case Operation::kAdminAuditPubkey:

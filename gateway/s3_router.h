@@ -15,6 +15,7 @@ enum class Operation {
   kListBuckets,
   kHealthLive,
   kHealthReady,
+  kMetrics,  // GET /_strongbox/metrics (Prometheus)
   kAdminInfo,
   kAdminAuditPubkey,
   kAdminAuditVerify,

@@ -91,7 +91,7 @@ absl::StatusOr<Authorizer::Inputs> Authorizer::Gather(const AuthzRequest& reques
 
 absl::StatusOr<Decision> Authorizer::Authorize(const AuthzRequest& request) const {
   const Principal& p = *request.principal;
-  if (request.action.starts_with("admin:")) {
+  if (request.action.starts_with("admin:") && request.action != kPrometheusAction) {
     if (!p.anonymous && p.is_root) return Decision{true, "root", "", ""};
     return Decision{false, "admin-requires-root", "", ""};
   }

@@ -3,8 +3,10 @@
 // root credential included), then an Allow from the user's identity policies (its own
 // managed policies and its groups') or from the bucket policy, else implicit deny. Root is
 // allowed unless explicitly denied; anonymous requests only through the bucket policy.
-// Administrative actions ("admin:*") are for the root credential only, and root can always
-// Get/Put/DeleteBucketPolicy (AWS's protection against a policy that locks everyone out).
+// Administrative actions ("admin:*") are for the root credential only, except the read-only
+// kPrometheusAction (scraping /_strongbox/metrics), which identity policies may grant. Root
+// can always Get/Put/DeleteBucketPolicy (AWS's protection against a policy that locks
+// everyone out).
 // Thread-safe.
 #pragma once
 
@@ -21,6 +23,9 @@
 #include "policy/identity.h"
 
 namespace sb::policy {
+
+// Reading the metrics endpoint; the one admin action identity policies can grant.
+inline constexpr std::string_view kPrometheusAction = "admin:Prometheus";
 
 struct Decision {
   bool allowed = false;

@@ -15,6 +15,7 @@
 #include "gateway/http_server.h"
 #include "gateway/object_service.h"
 #include "gateway/pipeline.h"
+#include "gateway/request_metrics.h"
 #include "gateway/stages/stages.h"
 #include "metadata/metadata_store.h"
 #include "policy/audit/audit_log.h"
@@ -23,6 +24,7 @@
 #include "policy/iam/iam_store.h"
 #include "policy/identity.h"
 #include "server/kms_setup.h"
+#include "server/metrics_setup.h"
 #include "server/root_credentials.h"
 
 namespace sb::server {
@@ -66,6 +68,9 @@ absl::Status Run(const Config& config) {
   std::signal(SIGPIPE, SIG_IGN);
 
   const Clock& clock = SystemClock::Get();
+  // Outlives every component it reads (declared first, destroyed last).
+  metrics::Registry metrics_registry;
+  gateway::RequestMetrics request_metrics(metrics_registry);
   SB_RETURN_IF_ERROR(MakeDirs(config.meta_dir));
   for (const auto& d : config.drives) SB_RETURN_IF_ERROR(MakeDirs(d));
   SB_ASSIGN_OR_RETURN(
@@ -83,6 +88,7 @@ absl::Status Run(const Config& config) {
   audit_options.clock = &clock;
   audit_options.mode =
       config.audit_best_effort ? audit::AuditMode::kBestEffort : audit::AuditMode::kFailClosed;
+  audit_options.sync_seconds = &RegisterAuditSyncHistogram(metrics_registry);
   SB_RETURN_IF_ERROR(MakeDirs(audit_options.dir));
   SB_ASSIGN_OR_RETURN(auto audit_log, audit::AuditLog::Open(audit_options));
 
@@ -106,6 +112,8 @@ absl::Status Run(const Config& config) {
                              audit_log->PublicKeyPem()};
   services.iam = iam.get();
   services.authorizer = &authorizer;
+  services.metrics = &metrics_registry;
+  services.audit_log = audit_log.get();
   std::vector<std::unique_ptr<gateway::Stage>> stages;
   stages.push_back(std::make_unique<gateway::ParseStage>());
   stages.push_back(std::make_unique<gateway::AuthenticateStage>(identities, clock, config.region));
@@ -113,12 +121,16 @@ absl::Status Run(const Config& config) {
   stages.push_back(std::make_unique<gateway::HandleStage>(
       [&services](gateway::RequestContext& ctx) { return gateway::Dispatch(ctx, services); }));
   gateway::AuditLogSink audit_sink(*audit_log);
-  gateway::Pipeline pipeline(std::move(stages), &audit_sink);
+  gateway::Pipeline pipeline(std::move(stages), &audit_sink, &request_metrics);
 
   gateway::HttpServerOptions http_options;
   http_options.host = config.host;
   http_options.port = config.port;
   SB_ASSIGN_OR_RETURN(auto http, gateway::HttpServer::Start(http_options, &pipeline));
+  RegisterServerMetrics(metrics_registry,
+                        {meta.get(), data.get(), audit_log.get(), keyring.get(),
+                         [server = http.get()] { return server->OpenConnections(); }},
+                        kVersion);
 
   PrintCredentials(root);
   Log(LogLevel::kInfo, "started",

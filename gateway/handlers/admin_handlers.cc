@@ -3,7 +3,9 @@
 #include <boost/json/value.hpp>
 
 #include "absl/strings/str_cat.h"
+#include "common/absl_compat.h"
 #include "common/error_reason.h"
+#include "common/logging.h"
 #include "common/status_macros.h"
 #include "gateway/handlers/handlers.h"
 
@@ -26,11 +28,32 @@ absl::Status AdminInfo(RequestContext& ctx, Services& s) {
   return ctx.Respond(200, {}, boost::json::serialize(info), "application/json");
 }
 
+// Ready: the metadata store answers a read, a write quorum of drives is online and the
+// audit log can take appends. The body names what failed without paths (the probe is
+// public); the log has the details.
 absl::Status Health(RequestContext& ctx, Services& s, bool ready) {
-  if (ready) {
-    // Ready: the metadata store answers. Drive quorum is checked on each write.
-    SB_RETURN_IF_ERROR(s.meta.ListBuckets().status());
+  if (!ready) return ctx.Respond(200, {}, "OK\n", "text/plain");
+  std::string failed;
+  auto check = [&](std::string_view what, const absl::Status& st, std::string_view summary) {
+    if (st.ok()) return;
+    absl::StrAppend(&failed, AsAbsl(what), ": ", AsAbsl(summary), "\n");
+    Log(LogLevel::kWarn, "not ready",
+        {{"request_id", ctx.req.request_id},
+         {"check", std::string(what)},
+         {"error", st.ToString()}});
+  };
+  check("metadata", s.meta.ListBuckets().status(), "unavailable");
+  const absl::Status quorum = s.data.CheckWriteQuorum();
+  if (!quorum.ok()) {
+    uint32_t online = 0;
+    const std::vector<erasure::DriveHealth> drives = s.data.ProbeDrives();
+    for (const erasure::DriveHealth& d : drives) online += d.online ? 1 : 0;
+    check("write quorum", quorum,
+          absl::StrCat(online, " of ", drives.size(), " drives online, writes need ",
+                       s.data.WriteQuorum()));
   }
+  if (s.audit_log != nullptr) check("audit log", s.audit_log->CheckWritable(), "not writable");
+  if (!failed.empty()) return ctx.Respond(503, {}, "not ready\n" + failed, "text/plain");
   return ctx.Respond(200, {}, "OK\n", "text/plain");
 }
 
@@ -87,6 +110,8 @@ absl::Status Dispatch(RequestContext& ctx, Services& s) {
     case Operation::kHealthLive:
     case Operation::kHealthReady:
       return HandleAdminOperation(ctx, s);
+    case Operation::kMetrics:
+      return HandleMetricsOperation(ctx, s);
     case Operation::kAdminAuditPubkey:
     case Operation::kAdminAuditVerify:
     case Operation::kAdminAuditQuery:

@@ -10,10 +10,12 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "common/clock.h"
+#include "common/metrics/registry.h"
 #include "erasure/data_plane.h"
 #include "gateway/object_service.h"
 #include "gateway/request_context.h"
 #include "metadata/metadata_store.h"
+#include "policy/audit/audit_log.h"
 #include "policy/authorizer.h"
 #include "policy/iam/iam_store.h"
 
@@ -39,6 +41,10 @@ struct Services {
   // The IAM store (admin API) and the authorizer `simulate` runs; null without IAM.
   policy::iam::IamStore* iam = nullptr;
   const policy::Authorizer* authorizer = nullptr;
+  // GET /_strongbox/metrics renders this registry; null: the endpoint answers 404.
+  const metrics::Registry* metrics = nullptr;
+  // Checked by /_strongbox/health/ready (writable); null: not checked.
+  const audit::AuditLog* audit_log = nullptr;
 };
 
 absl::Status Dispatch(RequestContext& ctx, Services& services);
@@ -55,5 +61,6 @@ absl::Status HandleIamOperation(RequestContext& ctx, Services& s);
 absl::Status HandleBucketPolicyOperation(RequestContext& ctx, Services& s);
 absl::Status HandleEncryptionOperation(RequestContext& ctx, Services& s);
 absl::Status HandleKmsOperation(RequestContext& ctx, Services& s);
+absl::Status HandleMetricsOperation(RequestContext& ctx, Services& s);
 
 }  // namespace sb::gateway

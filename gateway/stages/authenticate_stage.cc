@@ -6,6 +6,7 @@
 #include "gateway/aws_chunked.h"
 #include "gateway/checksum_source.h"
 #include "gateway/payload_verify.h"
+#include "gateway/stages/bearer_auth.h"
 #include "gateway/stages/stages.h"
 
 namespace sb::gateway {
@@ -54,6 +55,9 @@ absl::Status InstallChecksumCheck(RequestContext& ctx, const AwsChunkedSource* c
 }  // namespace
 
 absl::Status AuthenticateStage::Run(RequestContext& ctx) {
+  // A metrics scraper's bearer token (gateway/stages/bearer_auth.h); no body to decode.
+  SB_ASSIGN_OR_RETURN(bool bearer, AuthenticateBearer(ctx, identities_, clock_.Now()));
+  if (bearer) return absl::OkStatus();
   SigV4Request sreq;
   sreq.method = ctx.http.method;
   sreq.raw_path = ctx.req.raw_path;

@@ -124,6 +124,8 @@ std::string_view ActionFor(Operation op) {
       return "admin:KMSDisableKey";
     case Operation::kAdminKmsEnableKey:
       return "admin:KMSEnableKey";
+    case Operation::kMetrics:
+      return policy::kPrometheusAction;
     case Operation::kNotImplemented:
       return "s3:Unsupported";
     case Operation::kHealthLive:

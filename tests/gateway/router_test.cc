@@ -212,6 +212,9 @@ TEST(RouterTest, StrongboxInternalEndpoints) {
   EXPECT_EQ(RouteOf({"GET", "/_strongbox/health/live", {}}), Operation::kHealthLive);
   EXPECT_EQ(RouteOf({"HEAD", "/_strongbox/health/live", {}}), Operation::kHealthLive);
   EXPECT_EQ(RouteOf({"GET", "/_strongbox/health/ready", {}}), Operation::kHealthReady);
+  EXPECT_EQ(RouteOf({"GET", "/_strongbox/metrics", {}}), Operation::kMetrics);
+  EXPECT_EQ(RouteOf({"PUT", "/_strongbox/metrics", {}}), Operation::kUnknown);
+  EXPECT_EQ(RouteOf({"GET", "/_strongbox/metrics/x", {}}), Operation::kUnknown);
   EXPECT_EQ(RouteOf({"GET", "/_strongbox/admin/v1/info", {}}), Operation::kAdminInfo);
   EXPECT_EQ(RouteOf({"PUT", "/_strongbox/admin/v1/info", {}}), Operation::kUnknown);
   EXPECT_EQ(RouteOf({"GET", "/_strongbox/admin/v1/nope", {}}), Operation::kUnknown);

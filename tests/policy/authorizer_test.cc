@@ -111,6 +111,23 @@ TEST_F(IamAuthorizerTest, AdminActionsAreForRootOnly) {
   EXPECT_FALSE(authz_->Authorize(anonymous_, "admin:ServerInfo", "arn:aws:s3:::*").allowed);
 }
 
+TEST_F(IamAuthorizerTest, PrometheusIsTheOneAdminActionPoliciesMayGrant) {
+  EXPECT_TRUE(authz_->Authorize(root_, "admin:Prometheus", "arn:aws:s3:::*").allowed);
+  EXPECT_FALSE(authz_->Authorize(anonymous_, "admin:Prometheus", "arn:aws:s3:::*").allowed);
+  Decision d = authz_->Authorize(alice_, "admin:Prometheus", "arn:aws:s3:::*");
+  EXPECT_FALSE(d.allowed);
+  EXPECT_EQ(d.decided_by, "implicit-deny");
+  ASSERT_THAT(iam_->PutPolicy("scrape", R"({"Version":"2012-10-17","Statement":[
+      {"Sid":"Scrape","Effect":"Allow","Action":"admin:Prometheus","Resource":"*"}]})"),
+              IsOk());
+  ASSERT_THAT(iam_->AttachUserPolicy("alice", "scrape"), IsOk());
+  d = authz_->Authorize(alice_, "admin:Prometheus", "arn:aws:s3:::*");
+  EXPECT_TRUE(d.allowed);
+  EXPECT_EQ(d.decided_by, "policy:scrape#Scrape");
+  // The grant does not reach any other admin action.
+  EXPECT_FALSE(authz_->Authorize(alice_, "admin:ServerInfo", "arn:aws:s3:::*").allowed);
+}
+
 TEST_F(IamAuthorizerTest, BucketPolicyGrantsAnonymousReadsOfAPrefixOnly) {
   EXPECT_FALSE(Decide(anonymous_, "s3:GetObject", "arn:aws:s3:::data/public/a").allowed);
   SetBucketPolicy(R"({"Version":"2012-10-17","Statement":[

@@ -9,6 +9,7 @@ sb_unit_test(NAME sbctl_test
     sbctl_iam_test.cc
     sbctl_info_format_test.cc
     sbctl_kms_test.cc
+    sbctl_prometheus_test.cc
     sbctl_sigv4_check.cc
     sbctl_test_http_server.cc
-  DEPS sb::sbctl_lib OpenSSL::Crypto Boost::json Threads::Threads)
+  DEPS sb::sbctl_lib sb::bearer_token OpenSSL::Crypto Boost::json Threads::Threads)
