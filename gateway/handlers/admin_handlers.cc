@@ -16,10 +16,20 @@ absl::Status AdminInfo(RequestContext& ctx, Services& s) {
   boost::json::object info;
   info["version"] = s.info.version;
   info["uptime_seconds"] = absl::ToInt64Seconds(s.clock.Now() - s.info.started);
+  // Drive state as probed now (the same probe as readiness and the metrics).
   boost::json::array drives;
-  for (const auto& d : s.info.drives)
-    drives.push_back(boost::json::object{{"path", d}, {"state", "ok"}});
+  uint64_t online = 0;
+  for (const erasure::DriveHealth& d : s.data.ProbeDrives()) {
+    online += d.online ? 1 : 0;
+    drives.push_back(boost::json::object{{"path", d.path},
+                                         {"state", d.online ? "online" : "offline"},
+                                         {"errors", d.errors},
+                                         {"total_bytes", d.total_bytes},
+                                         {"free_bytes", d.free_bytes}});
+  }
   info["drives"] = std::move(drives);
+  info["drives_online"] = online;
+  info["write_quorum"] = s.data.WriteQuorum();
   info["data_shards"] = s.data.DataShards();
   info["parity_shards"] = s.data.ParityShards();
   SB_ASSIGN_OR_RETURN(auto buckets, s.meta.ListBuckets());

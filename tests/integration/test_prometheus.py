@@ -298,6 +298,13 @@ class ReadinessTest(MetricsTestBase):
             self.assertIn("write quorum: 2 of 4 drives online, writes need 3", body)
             self.assertNotIn(str(drives), body)  # the probe is public: no paths
             self.assertEqual(self.live(), (200, "OK\n"))
+            # The admin info (sbctl info) shows the same probe per drive.
+            info = json.loads(self.sbctl("--json", "info", "t").stdout)
+            states = {Path(d["path"]).name: d["state"] for d in info["drives"]}
+            self.assertEqual(states, {"d1": "offline", "d2": "offline", "d3": "online",
+                                      "d4": "online"})
+            self.assertEqual(info["drives_online"], 2)
+            self.assertEqual(info["write_quorum"], 3)
         finally:
             (drives / "d2").rmdir()
             (drives / "d2.away").rename(drives / "d2")
