@@ -5,6 +5,7 @@
 #include "common/logging.h"
 #include "gateway/s3_errors.h"
 #include "gateway/xml/error_xml.h"
+#include "gateway/xml/sts_xml.h"
 
 namespace sb::gateway {
 
@@ -59,6 +60,12 @@ void Pipeline::RenderError(RequestContext& ctx, const absl::Status& status) {
   }
   if (err.http_status == 304) {
     ctx.Respond(304, {}, "").IgnoreError();
+    return;
+  }
+  if (ctx.req.op == Operation::kSts) {  // STS clients parse the query protocol's error
+    ctx.Respond(err.http_status, {},
+                xml::StsErrorXml(err.http_status, err.code, err.message, ctx.req.request_id))
+        .IgnoreError();
     return;
   }
   xml::ErrorDocument doc;

@@ -162,6 +162,8 @@ Operation RouteObject(const RouteInput& in) {
 Operation Route(const RouteInput& in) {
   if (in.raw_path.starts_with("/_strongbox/")) return RouteInternal(in);
   if (!in.has_bucket) {
+    // STS (AWS's query protocol) shares the root: a form-encoded POST, or ?Action= on a GET.
+    if (in.method == "POST" || (in.method == "GET" && Has(in, "Action"))) return Operation::kSts;
     if (in.method == "GET") return Operation::kListBuckets;
     return Operation::kUnknown;
   }
@@ -177,6 +179,8 @@ std::string_view OperationName(Operation op) {
       return "NotImplemented";
     case Operation::kListBuckets:
       return "ListBuckets";
+    case Operation::kSts:
+      return "STS";
     case Operation::kHealthLive:
       return "HealthLive";
     case Operation::kHealthReady:

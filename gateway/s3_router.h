@@ -48,6 +48,7 @@ enum class Operation {
   kAdminKmsRotateKey,
   kAdminKmsDisableKey,
   kAdminKmsEnableKey,
+  kSts,  // the STS query API at the root (Action=AssumeRole)
   // Bucket operations.
   kCreateBucket,
   kHeadBucket,

@@ -290,9 +290,9 @@ absl::Status Verify(const SigV4Request& req, const std::vector<QueryParam>& para
                ? QueryError("X-Amz-SignedHeaders must include host")
                : HeaderMalformed("The authorization header is malformed; host must be signed");
   }
-  if (in.cred.service != "s3") {
-    std::string msg = absl::StrCat("Credential should be scoped to correct service: 's3', not '",
-                                   AsAbsl(in.cred.service), "'");
+  if (in.cred.service != req.service) {
+    std::string msg = absl::StrCat("Credential should be scoped to correct service: '", req.service,
+                                   "', not '", AsAbsl(in.cred.service), "'");
     return in.presigned ? QueryError(msg) : HeaderMalformed(msg);
   }
   // S3 rejects x-amz-* headers that the signature does not cover: they change the meaning of
@@ -354,6 +354,9 @@ absl::Status Verify(const SigV4Request& req, const std::vector<QueryParam>& para
 absl::StatusOr<SigV4Result> VerifySigV4(const SigV4Request& req, const SecretLookup& lookup,
                                         absl::Time now) {
   KnownHeaders h = FindKnownHeaders(req);
+  if (h.content_sha256 == nullptr && !req.body_sha256_hex.empty()) {
+    h.content_sha256 = &req.body_sha256_hex;
+  }
   SB_ASSIGN_OR_RETURN(std::vector<QueryParam> params, internal::ParseQuery(req.raw_query));
   bool query_auth = false;
   bool v2_query = false;

@@ -24,6 +24,11 @@ struct SigV4Request {
   std::string raw_query;  // after '?', still encoded; may be empty
   // Names lowercased; values as received; repeated names allowed (kept in order).
   std::vector<std::pair<std::string, std::string>> headers;
+  // The service the credential scope must name: "s3", or "sts" for the STS endpoint.
+  std::string service = "s3";
+  // The hex SHA-256 of an already-read body, used when x-amz-content-sha256 is absent (as
+  // for STS's form-encoded POSTs, which sign the body hash without sending the header).
+  std::string body_sha256_hex;
 };
 
 // Returns the secret for an access key id, NotFound for an unknown key (any other error is
@@ -61,7 +66,7 @@ inline constexpr int64_t kMaxPresignedExpirySeconds = 604800;
 
 // Verifies the request's SigV4 signature at time `now`. Errors (canonical code + ErrorReason):
 //  - InvalidArgument: kAuthorizationHeaderMalformed (bad Authorization header or credential,
-//    credential date != request date, service != s3, host not signed),
+//    credential date != request date, service != req.service, host not signed),
 //    kAuthorizationQueryParametersError (bad or missing presigned parameters, X-Amz-Expires
 //    outside 1..604800), kInvalidRequest (SigV2 / SigV4a, missing x-amz-content-sha256),
 //    kInvalidArgument (bad x-amz-content-sha256 value, both auth mechanisms, bad encoding,

@@ -9,6 +9,7 @@ add_library(sb_gateway_xml
   xml/multipart_xml.cc
   xml/object_xml.cc
   xml/request_xml.cc
+  xml/sts_xml.cc
   xml/encryption_xml.cc
   xml/url_encode.cc
   xml/xml_builder.cc)

@@ -125,6 +125,11 @@ absl::StatusOr<Config> LoadConfig(int argc, char** argv, bool* exit_now) {
   app.add_option("--audit-mode", audit_mode,
                  "fail-closed (default: a response completes only once its audit record is "
                  "durable) or best-effort");
+  int sts_min = -1;
+  app.add_option("--sts-min-duration", sts_min,
+                 "shortest STS AssumeRole DurationSeconds accepted (default 900, as AWS; "
+                 "lower it only for testing)")
+      ->check(CLI::Range(1, 900));
   app.set_version_flag("--version", "strongbox 0.1.0");
   try {
     app.parse(argc, argv);
@@ -167,6 +172,14 @@ absl::StatusOr<Config> LoadConfig(int argc, char** argv, bool* exit_now) {
   } else if (!audit_mode.empty() && audit_mode != "fail-closed") {
     return absl::InvalidArgumentError("--audit-mode must be fail-closed or best-effort");
   }
+  if (sts_min == -1) {
+    if (const char* e = Env("STRONGBOX_STS_MIN_DURATION")) {
+      if (!absl::SimpleAtoi(e, &sts_min) || sts_min < 1 || sts_min > 900) {
+        return absl::InvalidArgumentError("STRONGBOX_STS_MIN_DURATION must be 1..900 seconds");
+      }
+    }
+  }
+  if (sts_min != -1) config.sts_min_duration_seconds = sts_min;
   if (!address.empty()) {
     auto s = ParseAddress(address, &config);
     if (!s.ok()) return s;

@@ -114,6 +114,7 @@ absl::Status Run(const Config& config) {
   services.authorizer = &authorizer;
   services.metrics = &metrics_registry;
   services.audit_log = audit_log.get();
+  services.sts_min_duration = absl::Seconds(config.sts_min_duration_seconds);
   std::vector<std::unique_ptr<gateway::Stage>> stages;
   stages.push_back(std::make_unique<gateway::ParseStage>());
   stages.push_back(std::make_unique<gateway::AuthenticateStage>(identities, clock, config.region));

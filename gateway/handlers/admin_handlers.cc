@@ -84,6 +84,8 @@ absl::Status HandleAdminOperation(RequestContext& ctx, Services& s) {
 
 absl::Status Dispatch(RequestContext& ctx, Services& s) {
   switch (ctx.req.op) {
+    case Operation::kSts:
+      return HandleStsOperation(ctx, s);
     case Operation::kListBuckets:
     case Operation::kCreateBucket:
     case Operation::kHeadBucket:

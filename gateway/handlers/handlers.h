@@ -41,6 +41,8 @@ struct Services {
   // The IAM store (admin API) and the authorizer `simulate` runs; null without IAM.
   policy::iam::IamStore* iam = nullptr;
   const policy::Authorizer* authorizer = nullptr;
+  // STS AssumeRole's shortest DurationSeconds (AWS: 900 s; tests lower it).
+  absl::Duration sts_min_duration = policy::iam::kMinSessionDuration;
   // GET /_strongbox/metrics renders this registry; null: the endpoint answers 404.
   const metrics::Registry* metrics = nullptr;
   // Checked by /_strongbox/health/ready (writable); null: not checked.
@@ -61,6 +63,7 @@ absl::Status HandleIamOperation(RequestContext& ctx, Services& s);
 absl::Status HandleBucketPolicyOperation(RequestContext& ctx, Services& s);
 absl::Status HandleEncryptionOperation(RequestContext& ctx, Services& s);
 absl::Status HandleKmsOperation(RequestContext& ctx, Services& s);
+absl::Status HandleStsOperation(RequestContext& ctx, Services& s);
 absl::Status HandleMetricsOperation(RequestContext& ctx, Services& s);
 
 }  // namespace sb::gateway

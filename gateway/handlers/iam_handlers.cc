@@ -3,6 +3,7 @@
 // A created access key's secret is in the creation response and nowhere else, ever.
 #include <boost/json.hpp>
 
+#include "common/error_reason.h"
 #include "common/status_macros.h"
 #include "gateway/handlers/handlers.h"
 #include "gateway/handlers/iam_json.h"
@@ -67,9 +68,10 @@ absl::Status ListAccessKeys(RequestContext& ctx, IamStore& iam) {
   return RespondJson(ctx, 200, {{"access_keys", std::move(out)}});
 }
 
-// Body (optional): {"policy": {...} or "...", "description": "..."}; a policy makes the key a
-// restricted one (see policy::iam::AccessKeyOptions).
-absl::Status CreateAccessKey(RequestContext& ctx, IamStore& iam) {
+// Body (optional): {"policy": {...} or "...", "description": "...", "kind": "access-key" or
+// "service-account", "expires_in_seconds": N}; a policy makes the key a restricted one (see
+// policy::iam::AccessKeyOptions).
+absl::Status CreateAccessKey(RequestContext& ctx, IamStore& iam, const Clock& clock) {
   SB_ASSIGN_OR_RETURN(std::string name, PathSegment(ctx, 1));
   SB_ASSIGN_OR_RETURN(json::object body, iam_json::ReadJsonObject(ctx, /*allow_empty=*/true));
   policy::iam::AccessKeyOptions options;
@@ -78,6 +80,22 @@ absl::Status CreateAccessKey(RequestContext& ctx, IamStore& iam) {
   }
   if (body.if_contains("description") != nullptr) {
     SB_ASSIGN_OR_RETURN(options.description, iam_json::RequiredString(body, "description"));
+  }
+  if (body.if_contains("kind") != nullptr) {
+    SB_ASSIGN_OR_RETURN(std::string kind, iam_json::RequiredString(body, "kind"));
+    if (kind == policy::iam::KeyKindName(policy::iam::KeyKind::kServiceAccount)) {
+      options.kind = policy::iam::KeyKind::kServiceAccount;
+    } else if (kind != policy::iam::KeyKindName(policy::iam::KeyKind::kAccessKey)) {
+      return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kInvalidArgument,
+                       "kind must be access-key or service-account");
+    }
+  }
+  if (const json::value* e = body.if_contains("expires_in_seconds"); e != nullptr) {
+    if (!e->is_int64() || e->as_int64() <= 0) {
+      return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kInvalidArgument,
+                       "expires_in_seconds must be a positive integer");
+    }
+    options.expires = clock.Now() + absl::Seconds(e->as_int64());
   }
   SB_ASSIGN_OR_RETURN(policy::iam::NewAccessKey key, iam.CreateAccessKey(name, options));
   json::object out = iam_json::KeyJson(key.info);
@@ -148,7 +166,7 @@ absl::Status HandleIamOperation(RequestContext& ctx, Services& s) {
     case Operation::kAdminIamListAccessKeys:
       return ListAccessKeys(ctx, *iam);
     case Operation::kAdminIamCreateAccessKey:
-      return CreateAccessKey(ctx, *iam);
+      return CreateAccessKey(ctx, *iam, s.clock);
     case Operation::kAdminIamDeleteAccessKey:
       return DeleteAccessKey(ctx, *iam);
     case Operation::kAdminIamSetAccessKeyStatus:

@@ -60,6 +60,12 @@ json::object KeyJson(const policy::iam::AccessKeyInfo& k) {
     o["policy"] = ec ? json::value(J(k.policy)) : std::move(doc);
   }
   if (!k.description.empty()) o["description"] = J(k.description);
+  o["kind"] = J(policy::iam::KeyKindName(k.kind));
+  if (k.expires.has_value()) {
+    o["expires"] = J(FormatIsoTime(*k.expires));
+  } else {
+    o["expires"] = nullptr;
+  }
   return o;
 }
 

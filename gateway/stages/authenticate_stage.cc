@@ -1,3 +1,5 @@
+#include <openssl/crypto.h>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/absl_compat.h"
@@ -5,6 +7,7 @@
 #include "common/status_macros.h"
 #include "gateway/aws_chunked.h"
 #include "gateway/checksum_source.h"
+#include "gateway/internal/sigv4_crypto.h"
 #include "gateway/payload_verify.h"
 #include "gateway/stages/bearer_auth.h"
 #include "gateway/stages/stages.h"
@@ -52,6 +55,53 @@ absl::Status InstallChecksumCheck(RequestContext& ctx, const AwsChunkedSource* c
   return absl::OkStatus();
 }
 
+// An STS form body is small; AWS caps the whole request well below this.
+constexpr size_t kMaxStsBody = 64 * 1024;
+
+// Reads the raw STS body into ctx.auth.sts_form and returns its hex SHA-256.
+absl::StatusOr<std::string> ReadStsForm(RequestContext& ctx) {
+  std::string& form = ctx.auth.sts_form;
+  char buf[8192];
+  for (;;) {
+    SB_ASSIGN_OR_RETURN(size_t n, ctx.current_body().Read(buf, sizeof(buf)));
+    if (n == 0) break;
+    if (form.size() + n > kMaxStsBody) {
+      return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kInvalidRequest,
+                       "the STS request body is too large");
+    }
+    form.append(buf, n);
+  }
+  return internal::HexLower(internal::Sha256(form));
+}
+
+// The session token, from the x-amz-security-token header or the presigned query.
+const std::string* SecurityToken(const RequestContext& ctx) {
+  if (const auto* h = ctx.http.Header("x-amz-security-token")) return h;
+  return ctx.req.Query("X-Amz-Security-Token");
+}
+
+// STS credentials are valid only with their session token; other keys never carry one.
+absl::Status CheckSessionToken(const RequestContext& ctx, const policy::Credential& cred) {
+  const std::string* token = SecurityToken(ctx);
+  if (cred.session_token_sha256.empty()) {
+    if (token == nullptr) return absl::OkStatus();
+    return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kInvalidToken,
+                     "The provided token is malformed or otherwise invalid: this access key is "
+                     "not a temporary credential.");
+  }
+  if (token == nullptr) {
+    return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kInvalidToken,
+                     "Temporary credentials need their session token (x-amz-security-token).");
+  }
+  internal::Sha256Digest digest = internal::Sha256(*token);
+  if (cred.session_token_sha256.size() != digest.size() ||
+      CRYPTO_memcmp(digest.data(), cred.session_token_sha256.data(), digest.size()) != 0) {
+    return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kInvalidToken,
+                     "The provided token is malformed or otherwise invalid.");
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status AuthenticateStage::Run(RequestContext& ctx) {
@@ -63,8 +113,16 @@ absl::Status AuthenticateStage::Run(RequestContext& ctx) {
   sreq.raw_path = ctx.req.raw_path;
   sreq.raw_query = ctx.req.raw_query;
   sreq.headers = ctx.http.headers;
+  const bool sts = ctx.req.op == Operation::kSts;
+  std::string form_sha256;
+  if (sts) {
+    sreq.service = "sts";
+    SB_ASSIGN_OR_RETURN(form_sha256, ReadStsForm(ctx));
+    sreq.body_sha256_hex = form_sha256;
+  }
   SecretLookup lookup = [this](std::string_view key) -> absl::StatusOr<std::string> {
     auto cred = identities_.Lookup(key);
+    if (GetReason(cred.status()) == ErrorReason::kExpiredToken) return cred.status();
     if (!cred.ok()) return absl::NotFoundError("unknown access key");
     return cred->secret_key;
   };
@@ -81,15 +139,26 @@ absl::Status AuthenticateStage::Run(RequestContext& ctx) {
   p.anonymous = sig.anonymous;
   if (!sig.anonymous) {
     SB_ASSIGN_OR_RETURN(policy::Credential cred, identities_.Lookup(sig.access_key));
+    SB_RETURN_IF_ERROR(CheckSessionToken(ctx, cred));
     p.access_key = cred.access_key;
     p.user = cred.user;
     p.is_root = cred.is_root;
     p.user_id = cred.user_id;
     p.groups = cred.groups;
     p.key_policy = cred.key_policy;
+    p.key_kind = cred.kind;
     identities_.NoteUsed(cred.access_key);  // the signature verified
   }
 
+  if (sts) {
+    // The body is already read: check a declared hash against it, then nothing is left.
+    if (sig.payload_mode == PayloadMode::kSignedHash && sig.payload_sha256_hex != form_sha256) {
+      return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kXAmzContentSha256Mismatch,
+                       "The provided 'x-amz-content-sha256' header does not match what was "
+                       "computed.");
+    }
+    return absl::OkStatus();
+  }
   AwsChunkedSource* chunked = nullptr;
   if (IsStreaming(sig.payload_mode)) {
     auto source = std::make_unique<AwsChunkedSource>(&ctx.current_body(), sig);

@@ -1,6 +1,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/error_reason.h"
 #include "common/status_macros.h"
+#include "gateway/handlers/range.h"
 #include "gateway/stages/request_conditions.h"
 #include "gateway/stages/stages.h"
 
@@ -126,6 +127,8 @@ std::string_view ActionFor(Operation op) {
       return "admin:KMSEnableKey";
     case Operation::kMetrics:
       return policy::kPrometheusAction;
+    case Operation::kSts:
+      return "sts:AssumeRole";
     case Operation::kNotImplemented:
       return "s3:Unsupported";
     case Operation::kHealthLive:
@@ -153,6 +156,21 @@ std::string_view VersionedActionFor(const RequestContext& ctx) {
   return ActionFor(ctx.req.op);
 }
 
+// Copies also read their source: AWS requires s3:GetObject (s3:GetObjectVersion with a
+// versionId) on it, under the source bucket's policy.
+absl::StatusOr<policy::Decision> AuthorizeCopySource(const policy::Authorizer& authorizer,
+                                                     RequestContext& ctx) {
+  SB_ASSIGN_OR_RETURN(CopySource src, ParseCopySource(ctx));
+  std::string resource = absl::StrCat("arn:aws:s3:::", src.bucket, "/", src.key);
+  policy::AuthzRequest request;
+  request.principal = &ctx.auth.principal;
+  request.action = src.version_id.empty() ? "s3:GetObject" : "s3:GetObjectVersion";
+  request.resource = resource;
+  request.bucket = src.bucket;
+  request.context = RequestConditions(ctx);
+  return authorizer.Authorize(request);
+}
+
 absl::Status AuthorizeStage::Run(RequestContext& ctx) {
   std::string_view action = VersionedActionFor(ctx);
   if (action.empty()) {
@@ -160,7 +178,7 @@ absl::Status AuthorizeStage::Run(RequestContext& ctx) {
     ctx.decision = {true, "public-endpoint", "", ""};
     return absl::OkStatus();
   }
-  std::string resource = "arn:aws:s3:::*";
+  std::string resource = ctx.req.op == Operation::kSts ? "*" : "arn:aws:s3:::*";
   if (!ctx.req.bucket.empty()) {
     resource = ctx.req.key.empty()
                    ? absl::StrCat("arn:aws:s3:::", ctx.req.bucket)
@@ -178,6 +196,21 @@ absl::Status AuthorizeStage::Run(RequestContext& ctx) {
     return decision.status();
   }
   ctx.decision = *std::move(decision);
+  if (ctx.req.op == Operation::kSts && !ctx.auth.principal.anonymous &&
+      ctx.decision.decided_by == "implicit-deny") {
+    // Self-service, as MinIO: a session narrows its own user's permissions, so a user may
+    // start one unless a policy explicitly denies sts:AssumeRole.
+    ctx.decision = {true, "sts-self-service", "", ""};
+  }
+  if (ctx.decision.allowed &&
+      (ctx.req.op == Operation::kCopyObject || ctx.req.op == Operation::kUploadPartCopy)) {
+    absl::StatusOr<policy::Decision> source = AuthorizeCopySource(authorizer_, ctx);
+    if (!source.ok()) {
+      if (GetReason(source.status()) == ErrorReason::kNone) ctx.decision = {false, "error", "", ""};
+      return source.status();  // a malformed x-amz-copy-source, or an unreadable policy
+    }
+    if (!source->allowed) ctx.decision = *std::move(source);  // the audit names the source's rule
+  }
   if (!ctx.decision.allowed) {
     return MakeError(absl::StatusCode::kPermissionDenied, ErrorReason::kAccessDenied,
                      "Access Denied");

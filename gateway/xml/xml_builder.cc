@@ -138,11 +138,13 @@ void XmlBuilder::AppendCloseTag(std::string_view name) {
 
 void XmlBuilder::Open(std::string_view name) { AppendOpenTag(name); }
 
-void XmlBuilder::OpenRoot(std::string_view name) {
+void XmlBuilder::OpenRoot(std::string_view name) { OpenRoot(name, kS3Namespace); }
+
+void XmlBuilder::OpenRoot(std::string_view name, std::string_view xml_namespace) {
   out_.push_back('<');
   out_.append(name);
   out_.append(" xmlns=\"");
-  out_.append(kS3Namespace);
+  out_.append(xml_namespace);
   out_.append("\">");
 }
 

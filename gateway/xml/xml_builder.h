@@ -31,6 +31,7 @@ class XmlBuilder {
   // `<name>`, or `<name xmlns="...S3...">` for a root element.
   void Open(std::string_view name);
   void OpenRoot(std::string_view name);
+  void OpenRoot(std::string_view name, std::string_view xml_namespace);
   void Close(std::string_view name);
   // `<name>escaped text</name>` (an empty text gives `<name></name>`, as S3 writes it).
   void Element(std::string_view name, std::string_view text);

@@ -41,7 +41,9 @@ TEST(RouterTest, ServiceOperations) {
   EXPECT_EQ(RouteOf({"GET", "/", {}}), Operation::kListBuckets);
   EXPECT_EQ(RouteOf({"PUT", "/", {}}), Operation::kUnknown);
   EXPECT_EQ(RouteOf({"DELETE", "/", {}}), Operation::kUnknown);
-  EXPECT_EQ(RouteOf({"POST", "/", {}}), Operation::kUnknown);
+  // STS's query protocol shares the root.
+  EXPECT_EQ(RouteOf({"POST", "/", {}}), Operation::kSts);
+  EXPECT_EQ(RouteOf({"GET", "/", {{"Action", "AssumeRole"}}}), Operation::kSts);
 }
 
 TEST(RouterTest, BucketOperations) {

@@ -15,6 +15,7 @@ using testing::AuthorizationFor;
 using testing::ExampleLookup;
 using testing::ExampleTime;
 using testing::kEmptySha;
+using testing::OsslSha256Hex;
 using testing::TestSign;
 using testing::TestSignInput;
 
@@ -278,6 +279,41 @@ TEST(SigV4Test, PayloadHashHeader) {
   req.headers[2].second = "SIGNED-BY-MAGIC";
   ExpectError(VerifySigV4(req, ExampleLookup(), ExampleTime()), absl::StatusCode::kInvalidArgument,
               ErrorReason::kInvalidArgument);
+}
+
+// STS clients sign a form body's hash without sending x-amz-content-sha256; the gateway
+// hashes the body it read and the scope must name the sts service.
+TEST(SigV4Test, StsServiceAndBodyHashWithoutHeader) {
+  const std::string body_hash = OsslSha256Hex("Action=AssumeRole&Version=2011-06-15");
+  TestSignInput in;
+  in.method = "POST";
+  in.signed_headers = {"content-type", "host", "x-amz-date"};
+  in.payload_hash = body_hash;
+  in.service = "sts";
+  std::vector<std::pair<std::string, std::string>> headers = {
+      {"content-type", "application/x-www-form-urlencoded; charset=utf-8"},
+      {"host", "examplebucket.s3.amazonaws.com"},
+      {"x-amz-date", "20130524T000000Z"}};
+  SigV4Request req;
+  req.method = "POST";
+  req.raw_path = "/";
+  req.headers = headers;
+  req.headers.emplace_back("authorization", AuthorizationFor(in, TestSign(in, headers)));
+  req.service = "sts";
+  req.body_sha256_hex = body_hash;
+  auto r = VerifySigV4(req, ExampleLookup(), ExampleTime());
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->payload_mode, PayloadMode::kSignedHash);
+  EXPECT_EQ(r->scope, "20130524/us-east-1/sts/aws4_request");
+
+  SigV4Request other_body = req;  // a different body than the one signed
+  other_body.body_sha256_hex = OsslSha256Hex("Action=AssumeRole&Version=2011-06-15&x=1");
+  ExpectError(VerifySigV4(other_body, ExampleLookup(), ExampleTime()),
+              absl::StatusCode::kPermissionDenied, ErrorReason::kSignatureDoesNotMatch);
+  SigV4Request as_s3 = req;  // an sts-scoped signature is not valid for S3
+  as_s3.service = "s3";
+  ExpectError(VerifySigV4(as_s3, ExampleLookup(), ExampleTime()),
+              absl::StatusCode::kInvalidArgument, ErrorReason::kAuthorizationHeaderMalformed);
 }
 
 // Each payload mode, signed by the independent test signer.

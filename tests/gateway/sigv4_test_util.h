@@ -64,10 +64,10 @@ inline std::string OsslSha256Hex(std::string_view data) {
 }
 
 inline std::string TestSigningKey(std::string_view secret, std::string_view date,
-                                  std::string_view region) {
+                                  std::string_view region, std::string_view service = "s3") {
   std::string k = OsslHmac("AWS4" + std::string(secret), date);
   k = OsslHmac(k, region);
-  k = OsslHmac(k, "s3");
+  k = OsslHmac(k, service);
   return OsslHmac(k, "aws4_request");
 }
 
@@ -86,6 +86,7 @@ struct TestSignInput {
   std::string amz_date = "20130524T000000Z";
   std::string region = "us-east-1";
   std::string secret = kSecret;
+  std::string service = "s3";
 };
 
 // Signs `in` over the (already canonical) values of `headers` for the signed names.
@@ -103,17 +104,18 @@ inline std::string TestSign(const TestSignInput& in,
   }
   canonical += "\n" + list + "\n" + in.payload_hash;
   std::string date = in.amz_date.substr(0, 8);
-  std::string scope = date + "/" + in.region + "/s3/aws4_request";
+  std::string scope = date + "/" + in.region + "/" + in.service + "/aws4_request";
   std::string sts =
       "AWS4-HMAC-SHA256\n" + in.amz_date + "\n" + scope + "\n" + OsslSha256Hex(canonical);
-  return HmacHex(TestSigningKey(in.secret, date, in.region), sts);
+  return HmacHex(TestSigningKey(in.secret, date, in.region, in.service), sts);
 }
 
 inline std::string AuthorizationFor(const TestSignInput& in, const std::string& signature) {
   std::string list;
   for (const std::string& name : in.signed_headers) list += (list.empty() ? "" : ";") + name;
   return "AWS4-HMAC-SHA256 Credential=" + std::string(kAccessKey) + "/" + in.amz_date.substr(0, 8) +
-         "/" + in.region + "/s3/aws4_request, SignedHeaders=" + list + ", Signature=" + signature;
+         "/" + in.region + "/" + in.service + "/aws4_request, SignedHeaders=" + list +
+         ", Signature=" + signature;
 }
 
 // A BodySource over a string that returns at most `step` bytes per Read (to exercise framing

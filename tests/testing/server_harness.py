@@ -545,12 +545,13 @@ class ServerTestCase(TimedTestCase):
     server = None
     s3 = None
     _failed = False
+    server_args = ()  # extra strongbox flags for the class's server
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls._failed = False
-        cls.server = StrongboxServer()
+        cls.server = StrongboxServer(extra_args=cls.server_args)
         try:
             cls.server.start()
         except BaseException:
