@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Configures and builds Strongbox with Ninja (+ccache). Usage: deploy/build.sh [release|ci|debug|asan]
+# Configures and builds Strongbox with Ninja (+ccache). Usage: deploy/build.sh [release|ci|debug|asan|fuzz]
+# fuzz: only the libFuzzer targets of tests/fuzz, with clang-14 (docs/robustness.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 preset=${1:-release}
@@ -8,6 +9,8 @@ case "$preset" in
   ci) dir=build; type=RelWithDebInfo; extra=(-DSB_WERROR=ON) ;;
   debug) dir=build; type=Debug; extra=() ;;
   asan) dir=build-asan; type=Debug; extra=(-DSB_SANITIZE=ON) ;;
+  fuzz) dir=build-fuzz; type=RelWithDebInfo
+        extra=(-DSB_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++-14 "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g") ;;
   *) echo "unknown preset $preset" >&2; exit 2 ;;
 esac
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}

@@ -10,7 +10,7 @@ PKGS=(
   libabsl-dev libisal-dev libxxhash-dev libssl-dev liburing-dev
   libcli11-dev libcurl4-openssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  clang-format clang-tidy
+  clang-format clang-tidy clang-14 libclang-rt-14-dev llvm-14
   s3cmd rclone curl openssl
   systemd golang-go yamllint python3-yaml ca-certificates
   prometheus

@@ -6,10 +6,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sanitize=0
+fuzz=1
 for arg in "$@"; do
   case "$arg" in
     --no-sanitize) sanitize=0 ;;
     --sanitize) sanitize=1 ;;
+    --no-fuzz) fuzz=0 ;;
     *) echo "unknown option $arg" >&2; exit 2 ;;
   esac
 done
@@ -24,6 +26,11 @@ echo "== unit and integration tests"
 (cd build && ctest --output-on-failure -L integration)
 echo "== packaging checks (systemd unit, Dockerfile, Helm chart)"
 (cd build && ctest --output-on-failure -L deploy)
+if ((fuzz)); then
+  echo "== fuzz targets (libFuzzer + ASan/UBSan, a bounded run each; docs/robustness.md)"
+  deploy/build.sh fuzz
+  (cd build-fuzz && ctest --output-on-failure -j2 -L fuzz)
+fi
 if ((sanitize)); then
   echo "== unit tests under ASan+UBSan"
   deploy/build.sh asan
