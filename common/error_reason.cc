@@ -90,6 +90,8 @@ std::string_view ReasonName(ErrorReason reason) {
     SB_REASON_CASE(InvalidToken)
     SB_REASON_CASE(InvalidAction)
     SB_REASON_CASE(ValidationError)
+    SB_REASON_CASE(InvalidTag)
+    SB_REASON_CASE(NoSuchTagSet)
 #undef SB_REASON_CASE
   }
   return "Unknown";

@@ -66,6 +66,8 @@ enum class ErrorReason {
   kInvalidToken,     // a session token missing, wrong, or sent with a long-term key
   kInvalidAction,    // STS: an Action we do not implement
   kValidationError,  // STS: a parameter out of range or malformed
+  kInvalidTag,       // a tag set over the limits, duplicated or reserved keys
+  kNoSuchTagSet,     // GetBucketTagging on a bucket without tags
 };
 
 // Returns `status` with `reason` attached (no-op for OK).

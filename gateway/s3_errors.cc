@@ -134,6 +134,10 @@ Entry ReasonEntry(ErrorReason reason) {
       return {400, "InvalidAction", "The action or operation requested is invalid."};
     case ErrorReason::kValidationError:
       return {400, "ValidationError", "A parameter is not valid."};
+    case ErrorReason::kInvalidTag:
+      return {400, "InvalidTag", "The tag provided was not a valid tag."};
+    case ErrorReason::kNoSuchTagSet:
+      return {404, "NoSuchTagSet", "The TagSet does not exist"};
     case ErrorReason::kAccessControlListNotSupported:
       return {400, "AccessControlListNotSupported", "The bucket does not allow ACLs"};
     case ErrorReason::kMalformedPolicy:

@@ -62,6 +62,29 @@ Operation RouteBucketPolicy(const RouteInput& in) {
   return Operation::kNotImplemented;
 }
 
+// ?tagging on a bucket or an object: GET/PUT/DELETE, never together with an unsupported
+// subresource.
+Operation RouteTagging(const RouteInput& in) {
+  for (auto name : kUnsupportedSubresources) {
+    if (name != "tagging" && Has(in, name)) return Operation::kNotImplemented;
+  }
+  // ?tagging on a copy or a multipart request is no S3 operation.
+  if (in.has_copy_source || Has(in, "uploadId") || Has(in, "uploads")) {
+    return Operation::kNotImplemented;
+  }
+  const bool object = in.has_key;
+  if (in.method == "GET") {
+    return object ? Operation::kGetObjectTagging : Operation::kGetBucketTagging;
+  }
+  if (in.method == "PUT") {
+    return object ? Operation::kPutObjectTagging : Operation::kPutBucketTagging;
+  }
+  if (in.method == "DELETE") {
+    return object ? Operation::kDeleteObjectTagging : Operation::kDeleteBucketTagging;
+  }
+  return Operation::kNotImplemented;
+}
+
 // /_strongbox/admin/v1/kms/keys[/ID/(rotate|disable|enable)]; key ids may contain '/'.
 Operation RouteKms(const RouteInput& in) {
   constexpr std::string_view kKeys = "/_strongbox/admin/v1/kms/keys";
@@ -99,6 +122,7 @@ Operation RouteInternal(const RouteInput& in) {
 Operation RouteBucket(const RouteInput& in) {
   const auto& m = in.method;
   if (Has(in, "policy")) return RouteBucketPolicy(in);
+  if (Has(in, "tagging")) return RouteTagging(in);
   if (m == "GET") {
     if (Has(in, "location")) return Operation::kGetBucketLocation;
     if (Has(in, "versioning")) return Operation::kGetBucketVersioning;
@@ -130,6 +154,7 @@ Operation RouteBucket(const RouteInput& in) {
 
 Operation RouteObject(const RouteInput& in) {
   const auto& m = in.method;
+  if (Has(in, "tagging")) return RouteTagging(in);
   if (Has(in, "acl") && m == "GET") return Operation::kGetObjectAcl;
   if (Has(in, "acl") && m == "PUT") return Operation::kPutObjectAcl;
   // Encryption configuration is a bucket subresource only.
@@ -313,6 +338,18 @@ std::string_view OperationName(Operation op) {
       return "AbortMultipartUpload";
     case Operation::kListParts:
       return "ListParts";
+    case Operation::kGetObjectTagging:
+      return "GetObjectTagging";
+    case Operation::kPutObjectTagging:
+      return "PutObjectTagging";
+    case Operation::kDeleteObjectTagging:
+      return "DeleteObjectTagging";
+    case Operation::kGetBucketTagging:
+      return "GetBucketTagging";
+    case Operation::kPutBucketTagging:
+      return "PutBucketTagging";
+    case Operation::kDeleteBucketTagging:
+      return "DeleteBucketTagging";
   }
   return "Unknown";
 }

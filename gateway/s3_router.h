@@ -71,6 +71,9 @@ enum class Operation {
   kGetBucketEncryption,
   kPutBucketEncryption,
   kDeleteBucketEncryption,
+  kGetBucketTagging,
+  kPutBucketTagging,
+  kDeleteBucketTagging,
   // Object operations.
   kPutObject,
   kCopyObject,
@@ -83,6 +86,9 @@ enum class Operation {
   kCompleteMultipartUpload,
   kAbortMultipartUpload,
   kListParts,
+  kGetObjectTagging,
+  kPutObjectTagging,
+  kDeleteObjectTagging,
 };
 
 struct RouteInput {

@@ -185,6 +185,16 @@ class MetadataStore {
     if (!result.ok()) return result.status();
     return std::move(result->removed);
   }
+  // Read-modify-write of one version's record (e.g. its tags), atomic with every other
+  // write of the key: `update` edits the record (a delete marker too, when named by id) and
+  // the result is committed to the version and, if it is the newest, to the current copy.
+  // Empty `version_id`: the newest version, NotFound(kNoSuchKey) if that is a delete marker
+  // or there is none. NotFound(kNoSuchBucket), NotFound(kNoSuchVersion); InvalidArgument for
+  // a malformed id or if `update` changed the key, version id or delete-marker flag; an
+  // error from `update` is returned and nothing is written. Returns the committed record.
+  virtual absl::StatusOr<ObjectRecord> UpdateObjectVersion(
+      std::string_view bucket, std::string_view key, std::string_view version_id,
+      const std::function<absl::Status(ObjectRecord&)>& update) = 0;
   // S3 ListObjectVersions: every version and delete marker, newest first per key.
   // NotFound(kNoSuchBucket); InvalidArgument if max_keys < 0, a version_id_marker comes
   // without key_marker, or the version_id_marker is malformed.

@@ -68,6 +68,9 @@ class RocksDbMetadataStore final : public MetadataStore {
                                                    std::string_view version_id) override;
   absl::StatusOr<ListVersionsResult> ListObjectVersions(
       std::string_view bucket, const ListVersionsOptions& options) override;
+  absl::StatusOr<ObjectRecord> UpdateObjectVersion(
+      std::string_view bucket, std::string_view key, std::string_view version_id,
+      const std::function<absl::Status(ObjectRecord&)>& update) override;
   absl::StatusOr<ListObjectsResult> ListObjects(std::string_view bucket,
                                                 const ListObjectsOptions& options) override;
 

@@ -268,6 +268,49 @@ absl::StatusOr<DeleteResult> RocksDbMetadataStore::DeleteObjectVersion(
   return result;
 }
 
+absl::StatusOr<ObjectRecord> RocksDbMetadataStore::UpdateObjectVersion(
+    std::string_view bucket, std::string_view key, std::string_view version_id,
+    const std::function<absl::Status(ObjectRecord&)>& update) {
+  if (!version_id.empty() && !IsValidVersionId(version_id)) return InvalidVersionId();
+  absl::ReaderMutexLock bucket_lock(&BucketStripe(bucket));
+  absl::MutexLock key_lock(&KeyStripe(bucket, key));
+  rocksdb::ReadOptions options;
+  SB_RETURN_IF_ERROR(RequireBucket(options, bucket));
+  SB_ASSIGN_OR_RETURN(std::optional<ObjectRecord> latest, ReadLatestVersion(options, bucket, key));
+  std::optional<ObjectRecord> found;
+  if (version_id.empty()) {
+    if (latest.has_value() && !latest->delete_marker()) found = latest;
+    if (!found.has_value()) {
+      return MakeError(absl::StatusCode::kNotFound, ErrorReason::kNoSuchKey,
+                       absl::StrCat("no such key: ", AsAbsl(key)));
+    }
+  } else {
+    SB_ASSIGN_OR_RETURN(found, ReadVersion(options, bucket, key, version_id));
+    if (!found.has_value()) {
+      return MakeError(absl::StatusCode::kNotFound, ErrorReason::kNoSuchVersion,
+                       absl::StrCat("no such version: ", AsAbsl(key), " ", AsAbsl(version_id)));
+    }
+  }
+  ObjectRecord record = *found;
+  SB_RETURN_IF_ERROR(update(record));
+  if (record.key() != found->key() || record.version_id() != found->version_id() ||
+      record.version_seq() != found->version_seq() ||
+      record.delete_marker() != found->delete_marker()) {
+    return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kInvalidArgument,
+                     "UpdateObjectVersion may not change a version's identity");
+  }
+  std::string value;
+  SB_RETURN_IF_ERROR(SerializeRecord(record, &value));
+  rocksdb::WriteBatch batch;
+  SB_RETURN_IF_ERROR(FromRocksDb(
+      batch.Put(versions_cf_, VersionKey(bucket, key, record.version_seq()), value), "batch"));
+  if (latest->version_seq() == record.version_seq() && !record.delete_marker()) {
+    SB_RETURN_IF_ERROR(FromRocksDb(batch.Put(objects_cf_, ObjectKey(bucket, key), value), "batch"));
+  }
+  SB_RETURN_IF_ERROR(Commit(&batch));
+  return record;
+}
+
 absl::Status RocksDbMetadataStore::MigrateToVersions() {
   constexpr int kBatchSize = 1000;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), objects_cf_));

@@ -113,6 +113,13 @@ absl::Status Dispatch(RequestContext& ctx, Services& s) {
     case Operation::kListParts:
     case Operation::kListMultipartUploads:
       return HandleMultipartOperation(ctx, s);
+    case Operation::kGetObjectTagging:
+    case Operation::kPutObjectTagging:
+    case Operation::kDeleteObjectTagging:
+    case Operation::kGetBucketTagging:
+    case Operation::kPutBucketTagging:
+    case Operation::kDeleteBucketTagging:
+      return HandleTaggingOperation(ctx, s);
     case Operation::kGetBucketAcl:
     case Operation::kPutBucketAcl:
     case Operation::kGetObjectAcl:

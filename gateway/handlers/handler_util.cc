@@ -1,7 +1,10 @@
 #include "gateway/handlers/handler_util.h"
 
+#include <algorithm>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -89,6 +92,7 @@ void AppendObjectHeaders(const metadata::ObjectRecord& o, HeaderList& h) {
   if (!o.storage_class().empty() && o.storage_class() != "STANDARD") {
     h.emplace_back("x-amz-storage-class", o.storage_class());
   }
+  if (o.tags_size() > 0) h.emplace_back("x-amz-tagging-count", absl::StrCat(o.tags_size()));
 }
 
 absl::StatusOr<metadata::ObjectRecord> ObjectTemplateFromRequest(const RequestContext& ctx) {
@@ -135,7 +139,59 @@ absl::StatusOr<metadata::ObjectRecord> ObjectTemplateFromRequest(const RequestCo
     return Invalid(ErrorReason::kMetadataTooLarge,
                    "Your metadata headers exceed the maximum allowed metadata size.");
   }
+  SB_ASSIGN_OR_RETURN(auto tags, TagsFromHeader(ctx));
+  o.mutable_tags()->insert(tags.begin(), tags.end());
   return o;
+}
+
+absl::StatusOr<std::map<std::string, std::string>> CheckTags(const std::vector<xml::Tag>& tags,
+                                                             size_t max_tags) {
+  // S3 counts Unicode characters, not bytes: count every byte that does not continue a
+  // UTF-8 sequence.
+  auto chars = [](std::string_view s) {
+    return std::count_if(s.begin(), s.end(),
+                         [](char c) { return (static_cast<unsigned char>(c) & 0xc0) != 0x80; });
+  };
+  if (tags.size() > max_tags) {
+    return Invalid(ErrorReason::kInvalidTag,
+                   absl::StrCat("Object tags cannot be greater than ", max_tags));
+  }
+  std::map<std::string, std::string> out;
+  for (const xml::Tag& tag : tags) {
+    if (tag.key.empty() || chars(tag.key) > 128) {
+      return Invalid(ErrorReason::kInvalidTag, "The TagKey you have provided is invalid");
+    }
+    if (chars(tag.value) > 256) {
+      return Invalid(ErrorReason::kInvalidTag, "The TagValue you have provided is invalid");
+    }
+    if (absl::StartsWith(AsAbsl(tag.key), "aws:")) {
+      return Invalid(ErrorReason::kInvalidTag, "System tags cannot be added/updated by requester");
+    }
+    if (!out.emplace(tag.key, tag.value).second) {
+      return Invalid(ErrorReason::kInvalidTag, "Cannot provide multiple Tags with the same key");
+    }
+  }
+  return out;
+}
+
+absl::StatusOr<std::map<std::string, std::string>> TagsFromHeader(const RequestContext& ctx) {
+  const std::string* header = ctx.http.Header("x-amz-tagging");
+  if (header == nullptr || header->empty()) return std::map<std::string, std::string>();
+  std::vector<xml::Tag> tags;
+  for (absl::string_view pair : absl::StrSplit(AsAbsl(*header), '&')) {
+    if (pair.empty()) continue;
+    const size_t eq = pair.find('=');
+    xml::Tag tag;
+    if (!PercentDecode(AsStd(pair.substr(0, eq)), true, &tag.key) ||
+        (eq != absl::string_view::npos &&
+         !PercentDecode(AsStd(pair.substr(eq + 1)), true, &tag.value))) {
+      return Invalid(ErrorReason::kInvalidArgument,
+                     "The header 'x-amz-tagging' shall be encoded "
+                     "as UTF-8 then URLEncoded URL query parameters");
+    }
+    tags.push_back(std::move(tag));
+  }
+  return CheckTags(tags, kMaxObjectTags);
 }
 
 absl::StatusOr<WriteChecks> WriteChecksFromRequest(const RequestContext& ctx) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,6 +13,7 @@
 #include "gateway/http_types.h"
 #include "gateway/object_service.h"
 #include "gateway/request_context.h"
+#include "gateway/xml/request_xml.h"
 #include "metadata/metadata_store.h"
 #include "metadata/proto/records.pb.h"
 
@@ -33,11 +35,13 @@ std::string Quoted(std::string_view etag);
 // Strips surrounding whitespace and quotes from an ETag in a request header.
 std::string Unquote(std::string_view etag);
 
-// The headers GET/HEAD return for an object (ETag, Last-Modified, Content-Type, ...).
+// The headers GET/HEAD return for an object (ETag, Last-Modified, Content-Type, ...,
+// x-amz-tagging-count).
 void AppendObjectHeaders(const metadata::ObjectRecord& object, HeaderList& headers);
 
-// Builds the stored-object template (content headers, x-amz-meta-*) from the request.
-// InvalidArgument(kMetadataTooLarge) over 2 KiB of user metadata.
+// Builds the stored-object template (content headers, x-amz-meta-*, x-amz-tagging) from the
+// request. InvalidArgument(kMetadataTooLarge) over 2 KiB of user metadata; TagsFromHeader's
+// errors.
 absl::StatusOr<metadata::ObjectRecord> ObjectTemplateFromRequest(const RequestContext& ctx);
 
 // Body checks from Content-Length / x-amz-decoded-content-length and Content-MD5.
@@ -53,6 +57,17 @@ absl::Status CheckAclHeaders(const RequestContext& ctx);
 // or NotModified (304, GET/HEAD only).
 absl::Status CheckConditions(const RequestContext& ctx, const metadata::ObjectRecord& object,
                              std::string_view prefix);
+
+inline constexpr size_t kMaxObjectTags = 10;  // S3 limits
+inline constexpr size_t kMaxBucketTags = 50;
+
+// S3's tag rules: at most `max_tags` tags, keys of 1-128 and values of 0-256 Unicode
+// characters, no duplicate keys, no "aws:" keys. Returns them by key; InvalidTag otherwise.
+absl::StatusOr<std::map<std::string, std::string>> CheckTags(const std::vector<xml::Tag>& tags,
+                                                             size_t max_tags);
+// The x-amz-tagging header ("k1=v1&k2", URL query encoding) checked as object tags; empty
+// when absent. InvalidArgument if it does not decode, CheckTags' errors.
+absl::StatusOr<std::map<std::string, std::string>> TagsFromHeader(const RequestContext& ctx);
 
 // True unless the bucket has never had versioning configured. NoSuchBucket.
 absl::StatusOr<bool> BucketHasVersioning(metadata::MetadataStore& meta, std::string_view bucket);

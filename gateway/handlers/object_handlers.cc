@@ -272,11 +272,26 @@ absl::Status CopyObject(RequestContext& ctx, Services& s) {
   if (replace) {
     SB_ASSIGN_OR_RETURN(tmpl, ObjectTemplateFromRequest(ctx));
   } else {
+    SB_RETURN_IF_ERROR(TagsFromHeader(ctx).status());  // a bad header fails either way
     tmpl = source;
     tmpl.clear_parts();
     tmpl.set_key(ctx.req.key);
     tmpl.set_owner(ctx.auth.principal.user);
     if (const auto* sc = ctx.http.Header("x-amz-storage-class")) tmpl.set_storage_class(*sc);
+  }
+  // x-amz-tagging-directive: COPY (default) keeps the source's tags, REPLACE takes the
+  // request's x-amz-tagging (none if absent).
+  const std::string* tagging = ctx.http.Header("x-amz-tagging-directive");
+  if (tagging != nullptr && *tagging != "COPY" && *tagging != "REPLACE") {
+    return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kInvalidArgument,
+                     "Unknown tagging directive.");
+  }
+  tmpl.clear_tags();
+  if (tagging != nullptr && *tagging == "REPLACE") {
+    SB_ASSIGN_OR_RETURN(auto tags, TagsFromHeader(ctx));
+    tmpl.mutable_tags()->insert(tags.begin(), tags.end());
+  } else {
+    *tmpl.mutable_tags() = source.tags();
   }
   // Copying an older version onto its own key is how S3 users restore it: allowed.
   if (src.bucket == ctx.req.bucket && src.key == ctx.req.key && !replace &&

@@ -54,6 +54,17 @@ std::string_view ActionFor(Operation op) {
       return "s3:AbortMultipartUpload";
     case Operation::kListParts:
       return "s3:ListMultipartUploadParts";
+    case Operation::kGetObjectTagging:
+      return "s3:GetObjectTagging";
+    case Operation::kPutObjectTagging:
+      return "s3:PutObjectTagging";
+    case Operation::kDeleteObjectTagging:
+      return "s3:DeleteObjectTagging";
+    case Operation::kGetBucketTagging:
+      return "s3:GetBucketTagging";
+    case Operation::kPutBucketTagging:
+    case Operation::kDeleteBucketTagging:  // AWS checks the Put permission for deletes
+      return "s3:PutBucketTagging";
     case Operation::kAdminInfo:
       return "admin:ServerInfo";
     case Operation::kAdminAuditPubkey:
@@ -149,6 +160,12 @@ std::string_view VersionedActionFor(const RequestContext& ctx) {
         return "s3:GetObjectVersion";
       case Operation::kDeleteObject:
         return "s3:DeleteObjectVersion";
+      case Operation::kGetObjectTagging:
+        return "s3:GetObjectVersionTagging";
+      case Operation::kPutObjectTagging:
+        return "s3:PutObjectVersionTagging";
+      case Operation::kDeleteObjectTagging:
+        return "s3:DeleteObjectVersionTagging";
       default:
         break;
     }

@@ -26,6 +26,22 @@ std::string CopyPartResultXml(int64_t last_modified_unix_nanos, std::string_view
   return CopyResult("CopyPartResult", last_modified_unix_nanos, etag);
 }
 
+std::string TaggingXml(const std::vector<std::pair<std::string, std::string>>& tags) {
+  XmlBuilder b(128 + tags.size() * 96);
+  b.Declaration();
+  b.OpenRoot("Tagging");
+  b.Open("TagSet");
+  for (const auto& [key, value] : tags) {
+    b.Open("Tag");
+    b.Element("Key", key);
+    b.Element("Value", value);
+    b.Close("Tag");
+  }
+  b.Close("TagSet");
+  b.Close("Tagging");
+  return b.Finish();
+}
+
 std::string DeleteResultXml(const std::vector<DeletedEntry>& deleted,
                             const std::vector<DeleteErrorEntry>& errors, bool quiet) {
   size_t estimate = 256;

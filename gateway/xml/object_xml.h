@@ -1,10 +1,11 @@
-// Object-level S3 response documents: CopyObjectResult, CopyPartResult and DeleteResult
-// (DeleteObjects). Pure functions, thread-safe. ETags are passed without quotes.
+// Object-level S3 response documents: CopyObjectResult, CopyPartResult, Tagging and
+// DeleteResult (DeleteObjects). Pure functions, thread-safe. ETags are passed without quotes.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace sb::gateway::xml {
@@ -27,6 +28,9 @@ struct DeleteErrorEntry {
   std::string code;        // S3 error code, e.g. "AccessDenied"
   std::string message;
 };
+
+// Tagging (GetObjectTagging, GetBucketTagging): one Tag per (key, value), in the given order.
+std::string TaggingXml(const std::vector<std::pair<std::string, std::string>>& tags);
 
 // DeleteResult: one Deleted (Key, [VersionId], [DeleteMarker, DeleteMarkerVersionId]) per
 // entry unless `quiet` (S3's quiet mode reports only failures), then one Error (Key,

@@ -216,6 +216,28 @@ absl::StatusOr<std::string> ParseCreateBucketConfiguration(std::string_view body
   return std::string(TrimWhitespace(text));
 }
 
+absl::StatusOr<std::vector<Tag>> ParseTagging(std::string_view body) {
+  constexpr size_t kMaxTags = 1000;  // far above any S3 limit; bounds the work
+  pugi::xml_document doc;
+  SB_ASSIGN_OR_RETURN(const pugi::xml_node root, ParseRoot(body, "Tagging", doc));
+  const pugi::xml_node tag_set = Child(root, "TagSet");
+  if (!tag_set) return Malformed("no TagSet");
+  std::vector<Tag> tags;
+  for (pugi::xml_node child : tag_set.children()) {
+    if (child.type() != pugi::node_element || LocalName(child) != "Tag") continue;
+    if (tags.size() == kMaxTags) return Malformed("too many tags");
+    const pugi::xml_node key = Child(child, "Key");
+    if (!key) return Malformed("Tag without Key");
+    Tag tag;
+    SB_ASSIGN_OR_RETURN(tag.key, ElementText(key));
+    if (const pugi::xml_node value = Child(child, "Value")) {
+      SB_ASSIGN_OR_RETURN(tag.value, ElementText(value));
+    }
+    tags.push_back(std::move(tag));
+  }
+  return tags;
+}
+
 absl::StatusOr<VersioningConfiguration> ParseVersioningConfiguration(std::string_view body) {
   pugi::xml_document doc;
   SB_ASSIGN_OR_RETURN(const pugi::xml_node root, ParseRoot(body, "VersioningConfiguration", doc));

@@ -1,8 +1,8 @@
 // Parsers for the XML request bodies S3 clients send: CompleteMultipartUpload,
-// Delete (DeleteObjects), VersioningConfiguration and CreateBucketConfiguration. Pure functions,
-// thread-safe. Element names are matched by local name, so bodies with or without the S3 namespace
-// (or a namespace prefix) are accepted. DTDs are skipped and entities are never expanded beyond the
-// XML predefined ones, so there is no external-entity access.
+// Delete (DeleteObjects), Tagging, VersioningConfiguration and CreateBucketConfiguration. Pure
+// functions, thread-safe. Element names are matched by local name, so bodies with or without the S3
+// namespace (or a namespace prefix) are accepted. DTDs are skipped and entities are never expanded
+// beyond the XML predefined ones, so there is no external-entity access.
 #pragma once
 
 #include <cstddef>
@@ -51,6 +51,17 @@ struct DeleteObjectsRequest {
 // InvalidArgument(kMalformedXml) for bad XML, a wrong root, no Object, more than 1000
 // Objects (as S3), an Object without Key, or a Quiet that is not true/false.
 absl::StatusOr<DeleteObjectsRequest> ParseDeleteObjects(std::string_view body);
+
+struct Tag {
+  std::string key;
+  std::string value;
+};
+
+// Parses <Tagging><TagSet>[<Tag><Key/><Value/></Tag>...]</TagSet></Tagging>, keeping the
+// document order and any duplicates (the caller enforces S3's tag rules). A missing Value
+// is "". InvalidArgument(kMalformedXml) for bad XML, a wrong root, no TagSet, a Tag without
+// Key, or more than 1000 tags.
+absl::StatusOr<std::vector<Tag>> ParseTagging(std::string_view body);
 
 struct VersioningConfiguration {
   std::string status;      // "Enabled", "Suspended", or "" when absent

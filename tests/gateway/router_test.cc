@@ -117,10 +117,23 @@ bool Implemented(std::string_view method, std::string_view path, std::string_vie
   const bool bucket = path == "/b";
   if (sub == "versions") return method == "GET" && bucket;
   if (sub == "acl") return method == "GET" || method == "PUT";
+  if (sub == "tagging") return method == "GET" || method == "PUT" || method == "DELETE";
   if (sub == "policy") return bucket && (method == "GET" || method == "PUT" || method == "DELETE");
   if (sub == "encryption")
     return bucket && (method == "GET" || method == "PUT" || method == "DELETE");
   return false;
+}
+
+TEST(RouterTest, Tagging) {
+  EXPECT_EQ(RouteOf({"GET", "/b", {{"tagging", ""}}}), Operation::kGetBucketTagging);
+  EXPECT_EQ(RouteOf({"PUT", "/b", {{"tagging", ""}}}), Operation::kPutBucketTagging);
+  EXPECT_EQ(RouteOf({"DELETE", "/b", {{"tagging", ""}}}), Operation::kDeleteBucketTagging);
+  EXPECT_EQ(RouteOf({"GET", "/b/k", {{"tagging", ""}}}), Operation::kGetObjectTagging);
+  EXPECT_EQ(RouteOf({"PUT", "/b/k", {{"tagging", ""}, {"versionId", "v"}}}),
+            Operation::kPutObjectTagging);
+  EXPECT_EQ(RouteOf({"DELETE", "/b/k", {{"tagging", ""}}}), Operation::kDeleteObjectTagging);
+  EXPECT_EQ(RouteOf({"POST", "/b/k", {{"tagging", ""}}}), Operation::kNotImplemented);
+  EXPECT_EQ(RouteOf({"PUT", "/b/k", {{"tagging", ""}, {"acl", ""}}}), Operation::kNotImplemented);
 }
 
 TEST(RouterTest, BucketEncryption) {
@@ -238,8 +251,8 @@ TEST(RouterTest, OperationNamesAreDistinctAndStable) {
   EXPECT_EQ(OperationName(Operation::kListObjectsV2), "ListObjectsV2");
   EXPECT_EQ(OperationName(Operation::kUploadPartCopy), "UploadPartCopy");
   std::vector<std::string_view> names;
-  for (int i = static_cast<int>(Operation::kUnknown); i <= static_cast<int>(Operation::kListParts);
-       ++i) {
+  for (int i = static_cast<int>(Operation::kUnknown);
+       i <= static_cast<int>(Operation::kDeleteObjectTagging); ++i) {
     std::string_view name = OperationName(static_cast<Operation>(i));
     EXPECT_FALSE(name.empty());
     if (i != static_cast<int>(Operation::kUnknown)) {

@@ -314,6 +314,35 @@ TEST(ParseCreateBucketConfigurationTest, MalformedBodies) {
   }
 }
 
+TEST(ParseTaggingTest, KeepsOrderDuplicatesAndEmptyValues) {
+  auto tags = ParseTagging(
+      "<Tagging xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><TagSet>"
+      "<Tag><Key>b</Key><Value>2</Value></Tag><Tag><Key>a</Key><Value></Value></Tag>"
+      "<Tag><Key>b</Key><Value>x &amp; y</Value></Tag><Tag><Key>c</Key></Tag>"
+      "</TagSet></Tagging>");
+  ASSERT_TRUE(tags.ok()) << tags.status();
+  ASSERT_EQ(tags->size(), 4u);
+  EXPECT_EQ((*tags)[0].key, "b");
+  EXPECT_EQ((*tags)[1].value, "");
+  EXPECT_EQ((*tags)[2].value, "x & y");
+  EXPECT_EQ((*tags)[3].value, "");
+  auto empty = ParseTagging("<Tagging><TagSet/></Tagging>");
+  ASSERT_TRUE(empty.ok()) << empty.status();
+  EXPECT_TRUE(empty->empty());
+}
+
+TEST(ParseTaggingTest, MalformedBodies) {
+  for (std::string_view body : {
+           "",
+           "<Tagging/>",
+           "<Tags><TagSet/></Tags>",
+           "<Tagging><TagSet><Tag><Value>v</Value></Tag></TagSet></Tagging>",
+           "<Tagging><TagSet><Tag><Key>k<b/></Key></Tag></TagSet></Tagging>",
+       }) {
+    ExpectError(ParseTagging(body).status(), ErrorReason::kMalformedXml);
+  }
+}
+
 TEST(ParseVersioningTest, StatusAndMfaDelete) {
   auto enabled = ParseVersioningConfiguration(
       "<VersioningConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"

@@ -205,6 +205,14 @@ TEST(MultipartXmlTest, ListMultipartUploadsUrlEncoded) {
             std::string::npos);
 }
 
+TEST(ObjectXmlTest, Tagging) {
+  EXPECT_EQ(TaggingXml({{"a", "1"}, {"b&", ""}}),
+            std::string(kDecl) + "<Tagging" + kNs +
+                "><TagSet><Tag><Key>a</Key><Value>1</Value></Tag><Tag><Key>b&amp;</Key>"
+                "<Value></Value></Tag></TagSet></Tagging>");
+  EXPECT_EQ(TaggingXml({}), std::string(kDecl) + "<Tagging" + kNs + "><TagSet></TagSet></Tagging>");
+}
+
 TEST(ObjectXmlTest, CopyResults) {
   EXPECT_EQ(CopyObjectResultXml(kTime, "9b2cf535f27731c974343645a3985328"),
             std::string(kDecl) + "<CopyObjectResult" + kNs + ">" +

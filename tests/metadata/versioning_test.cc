@@ -243,6 +243,39 @@ TEST_F(VersioningTest, VersionsSurviveReopen) {
   EXPECT_EQ(store_->GetBucket("b")->versioning(), VERSIONING_ENABLED);
 }
 
+TEST_F(VersioningTest, UpdateObjectVersionEditsOneVersion) {
+  SetState(VERSIONING_ENABLED);
+  std::string v1 = Put("k", "r1", 10);
+  std::string v2 = Put("k", "r2", 20);
+  auto tag = [](const std::string& value) {
+    return [value](ObjectRecord& r) {
+      (*r.mutable_tags())["t"] = value;
+      return absl::OkStatus();
+    };
+  };
+  ASSERT_THAT(store_->UpdateObjectVersion("b", "k", v1, tag("old")), IsOk());
+  EXPECT_EQ(store_->GetObjectVersion("b", "k", v1)->tags().at("t"), "old");
+  EXPECT_TRUE(store_->GetObject("b", "k")->tags().empty());
+  // Empty id: the newest version, and the current copy ListObjects reads.
+  ASSERT_THAT(store_->UpdateObjectVersion("b", "k", "", tag("new")), IsOk());
+  EXPECT_EQ(store_->GetObject("b", "k")->tags().at("t"), "new");
+  EXPECT_EQ(store_->ListObjects("b", {})->objects[0].tags().at("t"), "new");
+  EXPECT_EQ(store_->GetObjectVersion("b", "k", v2)->tags().at("t"), "new");
+  // Identity is not editable; errors from the callback write nothing.
+  EXPECT_THAT(store_->UpdateObjectVersion("b", "k", v1,
+                                          [](ObjectRecord& r) {
+                                            r.set_version_id("null");
+                                            return absl::OkStatus();
+                                          }),
+              StatusIs(absl::StatusCode::kInvalidArgument, ErrorReason::kInvalidArgument));
+  ASSERT_THAT(store_->DeleteKey("b", "k", MarkerAt(30)), IsOk());
+  EXPECT_THAT(store_->UpdateObjectVersion("b", "k", "", tag("x")),
+              StatusIs(absl::StatusCode::kNotFound, ErrorReason::kNoSuchKey));
+  EXPECT_THAT(
+      store_->UpdateObjectVersion("b", "k", v1.substr(0, 16) + std::string(16, '0'), tag("x")),
+      StatusIs(absl::StatusCode::kNotFound, ErrorReason::kNoSuchVersion));
+}
+
 // A store written before versioning (format 1: objects CF only) is migrated on open: each
 // object becomes its key's null version.
 TEST_F(VersioningTest, MigratesFormatOneStore) {
