@@ -87,12 +87,16 @@ absl::Status UploadPartCopy(RequestContext& ctx, Services& s) {
   SB_ASSIGN_OR_RETURN(std::optional<sse::SseCKey> customer_key, CustomerKeyFromRequest(ctx, false));
   SB_ASSIGN_OR_RETURN(metadata::UploadRecord upload,
                       s.meta.GetUpload(ctx.req.bucket, ctx.req.key, UploadId(ctx)));
+  HeaderList headers;
+  AppendVersionIdHeader(
+      source,
+      source.version_id() != "null" || BucketHasVersioning(s.meta, src.bucket).value_or(false),
+      headers, "x-amz-copy-source-version-id");
   CopySourceObject from{src.bucket, std::move(source), std::move(source_key)};
   SB_ASSIGN_OR_RETURN(
       metadata::DataPart part,
       s.objects.CopyPart(from, range.offset, range.length, ctx.req.bucket, ctx.req.key,
                          UploadId(ctx), number, customer_key ? &*customer_key : nullptr));
-  HeaderList headers;
   AppendEncryptionHeaders(upload.object_template(), headers, false);
   return ctx.Respond(200, std::move(headers),
                      xml::CopyPartResultXml(absl::ToUnixNanos(s.clock.Now()), part.etag()));

@@ -215,6 +215,18 @@ class VersioningTest(ServerTestCase):
                          b"small")
         self.assertEqual(self.s3.head_object(Bucket=bucket, Key="mp")["ContentLength"],
                          5 * MiB + 4)
+        # UploadPartCopy from an older version names it.
+        upload = self.s3.create_multipart_upload(Bucket=bucket, Key="mp2")["UploadId"]
+        copied = self.s3.upload_part_copy(Bucket=bucket, Key="mp2", UploadId=upload,
+                                          PartNumber=1,
+                                          CopySource={"Bucket": bucket, "Key": "mp",
+                                                      "VersionId": v1})
+        self.assertEqual(copied["CopySourceVersionId"], v1)
+        self.s3.complete_multipart_upload(
+            Bucket=bucket, Key="mp2", UploadId=upload,
+            MultipartUpload={"Parts": [{"PartNumber": 1,
+                                        "ETag": copied["CopyPartResult"]["ETag"]}]})
+        self.assertEqual(self.s3.get_object(Bucket=bucket, Key="mp2")["Body"].read(), b"small")
 
     def test_delete_objects_with_versions(self):
         bucket = self.new_bucket("Enabled")
