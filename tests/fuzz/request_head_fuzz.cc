@@ -1,14 +1,18 @@
 // Fuzzes what the gateway does with a request head once Beast has parsed it: request-target
 // parsing (ParseS3Request: path-style bucket/key split, percent-decoding, query parameters)
 // and routing to an Operation, the Range and x-amz-copy-source-range parsers, and HTTP date
-// parsing for the conditional headers. The input is the text form of fuzz_util.h; the
-// object size for the range parsers comes from an "x-fuzz-size" header (default: several).
-// Beast's own HTTP/1.1 parser (gateway/http_server.cc) has no seam of ours to fuzz: it is
-// fuzzed upstream, and the server hands this code only the head it produced.
+// parsing, the conditional headers (If-Match, If-None-Match, If-(Un)Modified-Since and their
+// x-amz-copy-source-if-* forms, evaluated against a fixed object) and the x-amz-tagging header. The
+// input is the text form of fuzz_util.h; the object size for the range parsers comes from an
+// "x-fuzz-size" header (default: several). Beast's own HTTP/1.1 parser (gateway/http_server.cc) has
+// no seam of ours to fuzz: it is fuzzed upstream, and the server hands this code only the head it
+// produced.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <limits>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,9 +21,11 @@
 #include "absl/strings/numbers.h"
 #include "common/absl_compat.h"
 #include "common/error_reason.h"
+#include "gateway/body_source.h"
 #include "gateway/handlers/handler_util.h"
 #include "gateway/handlers/range.h"
 #include "gateway/http_types.h"
+#include "gateway/request_context.h"
 #include "gateway/s3_request.h"
 #include "gateway/s3_router.h"
 #include "tests/fuzz/fuzz_util.h"
@@ -79,6 +85,47 @@ void CheckRequest(const HttpRequestHead& head) {
   SB_FUZZ_CHECK(r->op == ParseS3Request(head, "again")->op);
 }
 
+// A RequestContext over the head, with no body and no response (the checks below only read
+// the head).
+class NoBody : public BodySource {
+ public:
+  absl::StatusOr<size_t> Read(char*, size_t) override { return 0; }
+};
+
+class NoResponse : public ResponseWriter {
+ public:
+  absl::Status WriteHead(int, const HeaderList&, uint64_t) override { return absl::OkStatus(); }
+  absl::Status WriteBody(std::string_view) override { return absl::OkStatus(); }
+  bool head_written() const override { return false; }
+  void SetCompletionGate(std::function<absl::Status()>) override {}
+};
+
+void CheckContextHeaders(const HttpRequestHead& head) {
+  NoBody body;
+  NoResponse out;
+  RequestContext ctx(head, body, out, absl::UnixEpoch());
+  absl::StatusOr<std::map<std::string, std::string>> tags = TagsFromHeader(ctx);
+  if (!tags.ok()) {
+    SB_FUZZ_CHECK(tags.status().code() == absl::StatusCode::kInvalidArgument);
+  } else {
+    SB_FUZZ_CHECK(tags->size() <= kMaxObjectTags);
+    for (const auto& [key, value] : *tags) {
+      SB_FUZZ_CHECK(!key.empty() && !key.starts_with("aws:"));
+    }
+  }
+  metadata::ObjectRecord object;
+  object.set_etag("a54357aff0632cce46d942af68356b38");
+  object.set_last_modified_unix_nanos(784111777LL * 1000000000LL);  // 06 Nov 1994 08:49:37
+  for (std::string_view prefix : {"", "x-amz-copy-source-"}) {
+    absl::Status s = CheckConditions(ctx, object, prefix);
+    if (s.ok()) continue;
+    SB_FUZZ_CHECK(s.code() == absl::StatusCode::kFailedPrecondition);
+    ErrorReason reason = GetReason(s);
+    SB_FUZZ_CHECK(reason == ErrorReason::kPreconditionFailed ||
+                  (reason == ErrorReason::kNotModified && prefix.empty()));
+  }
+}
+
 }  // namespace
 }  // namespace sb::gateway
 
@@ -99,6 +146,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                  r.ok() ? r->key.c_str() : "");
   }
   CheckRequest(head);
+  CheckContextHeaders(head);
 
   std::vector<uint64_t> sizes = {0, 1, 10, 1000, std::numeric_limits<uint64_t>::max()};
   if (const std::string* s = head.Header("x-fuzz-size")) {

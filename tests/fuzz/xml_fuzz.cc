@@ -1,5 +1,5 @@
 // Fuzzes the S3 XML request-body parsers of gateway/xml/ (pugixml underneath): every input
-// goes to CompleteMultipartUpload, Delete (DeleteObjects), VersioningConfiguration,
+// goes to CompleteMultipartUpload, Delete (DeleteObjects), Tagging, VersioningConfiguration,
 // CreateBucketConfiguration, ServerSideEncryptionConfiguration and AccessControlPolicy,
 // and to the ListObjectsV2 continuation-token decoder. Properties: errors are
 // InvalidArgument with a reason; accepted documents respect the documented limits; what a
@@ -79,6 +79,27 @@ void FuzzDelete(std::string_view body) {
   }
 }
 
+void FuzzTagging(std::string_view body) {
+  absl::StatusOr<std::vector<Tag>> tags = ParseTagging(body);
+  if (!tags.ok()) return CheckRefusal(tags.status());
+  SB_FUZZ_CHECK(tags->size() <= 1000);
+  std::string again = "<Tagging><TagSet>";
+  for (const Tag& t : *tags) {
+    again += "<Tag><Key>";
+    AppendEscaped(&again, t.key);
+    again += "</Key><Value>";
+    AppendEscaped(&again, t.value);
+    again += "</Value></Tag>";
+  }
+  again += "</TagSet></Tagging>";
+  absl::StatusOr<std::vector<Tag>> reparsed = ParseTagging(again);
+  SB_FUZZ_CHECK(reparsed.ok() && reparsed->size() == tags->size());
+  for (size_t i = 0; i < tags->size(); ++i) {
+    SB_FUZZ_CHECK((*reparsed)[i].key == (*tags)[i].key);
+    SB_FUZZ_CHECK((*reparsed)[i].value == (*tags)[i].value);
+  }
+}
+
 void FuzzVersioning(std::string_view body) {
   absl::StatusOr<VersioningConfiguration> v = ParseVersioningConfiguration(body);
   if (!v.ok()) return CheckRefusal(v.status());
@@ -123,6 +144,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view body(reinterpret_cast<const char*>(data), size);
   FuzzComplete(body);
   FuzzDelete(body);
+  FuzzTagging(body);
   FuzzVersioning(body);
   FuzzEncryption(body);
   FuzzOthers(body);
