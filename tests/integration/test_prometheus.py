@@ -123,9 +123,9 @@ class MetricsAuthTest(MetricsTestBase):
 
     def test_iam_user_token_needs_admin_prometheus(self):
         self.sbctl("user", "add", "t", "scraper")
-        key = json.loads(self.sbctl("--json", "accesskey", "create", "t", "scraper").stdout)
+        key = json.loads(self.sbctl("--json", "key", "create", "t", "scraper").stdout)
         self.sbctl("alias", "set", "scraper", self.server.url("").rstrip("/"),
-                   key["access_key_id"], key["secret_access_key"])
+                   key["accessKey"], key["secretKey"])
         token = self.token_of(self.scrape_config("scraper"))
         status, body = self.get_metrics(token)
         self.assertEqual(status, 403, body)
