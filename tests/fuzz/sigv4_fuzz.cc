@@ -3,6 +3,7 @@
 // SignedHeaders parsing, canonical URI/query/header building and the signature comparison,
 // with a fixed secret lookup and a fixed clock (AWS's example date, so the AWS examples in the
 // corpus verify). Also checks canonicalization properties on the same path and query.
+// Pseudo-headers x-fuzz-service and x-fuzz-body-sha256 set the STS fields of SigV4Request.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -93,7 +94,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   req.method = text.method;
   req.raw_path = text.path();
   req.raw_query = text.query();
-  req.headers = text.headers;
+  // Two pseudo-headers select the STS variant: the scope's service, and the hash of a body
+  // that was read before verification (STS signs it without x-amz-content-sha256).
+  for (auto& [name, value] : text.headers) {
+    if (name == "x-fuzz-service") {
+      req.service = value;
+    } else if (name == "x-fuzz-body-sha256") {
+      req.body_sha256_hex = value;
+    } else {
+      req.headers.emplace_back(std::move(name), std::move(value));
+    }
+  }
   static const absl::Time kNow =
       absl::FromCivil(absl::CivilSecond(2013, 5, 24, 0, 0, 0), absl::UTCTimeZone());
   absl::StatusOr<SigV4Result> first = VerifySigV4(req, Lookup, kNow);
