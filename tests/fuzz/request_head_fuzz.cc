@@ -1,12 +1,12 @@
 // Fuzzes what the gateway does with a request head once Beast has parsed it: request-target
 // parsing (ParseS3Request: path-style bucket/key split, percent-decoding, query parameters)
-// and routing to an Operation, the Range and x-amz-copy-source-range parsers, and HTTP date
-// parsing, the conditional headers (If-Match, If-None-Match, If-(Un)Modified-Since and their
-// x-amz-copy-source-if-* forms, evaluated against a fixed object) and the x-amz-tagging header. The
-// input is the text form of fuzz_util.h; the object size for the range parsers comes from an
-// "x-fuzz-size" header (default: several). Beast's own HTTP/1.1 parser (gateway/http_server.cc) has
-// no seam of ours to fuzz: it is fuzzed upstream, and the server hands this code only the head it
-// produced.
+// and routing to an Operation; agreement of the gateway's and SigV4's path decoders; the
+// Range and x-amz-copy-source-range parsers; HTTP dates; the conditional headers (If-Match,
+// If-None-Match, If-(Un)Modified-Since and their x-amz-copy-source-if-* forms, evaluated
+// against a fixed object) and the x-amz-tagging header. The input is the text form of
+// fuzz_util.h; the object size for the range parsers comes from an "x-fuzz-size" header
+// (default: several). Beast's own HTTP/1.1 parser (gateway/http_server.cc) has no seam of
+// ours to fuzz: it is fuzzed upstream, and the server hands this code only the head it made.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -25,6 +25,7 @@
 #include "gateway/handlers/handler_util.h"
 #include "gateway/handlers/range.h"
 #include "gateway/http_types.h"
+#include "gateway/internal/sigv4_canonical.h"
 #include "gateway/request_context.h"
 #include "gateway/s3_request.h"
 #include "gateway/s3_router.h"
@@ -62,6 +63,17 @@ void CheckDate(std::string_view value) {
   std::optional<absl::Time> again = ParseHttpDate(formatted);
   SB_FUZZ_CHECK(again.has_value());
   SB_FUZZ_CHECK(absl::ToUnixSeconds(*again) == absl::ToUnixSeconds(*t));
+}
+
+// The path SigV4 signs and the path the gateway serves must be the same bytes: both decoders
+// accept and reject the same escapes and decode them identically.
+void CheckDecodersAgree(std::string_view raw_path) {
+  std::string served;
+  std::string signed_path;
+  bool served_ok = PercentDecode(raw_path, false, &served);
+  bool signed_ok = internal::PercentDecode(raw_path, &signed_path).ok();
+  SB_FUZZ_CHECK(served_ok == signed_ok);
+  if (served_ok) SB_FUZZ_CHECK(served == signed_path);
 }
 
 void CheckRequest(const HttpRequestHead& head) {
@@ -146,6 +158,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                  r.ok() ? r->key.c_str() : "");
   }
   CheckRequest(head);
+  CheckDecodersAgree(head.target.substr(0, head.target.find('?')));
   CheckContextHeaders(head);
 
   std::vector<uint64_t> sizes = {0, 1, 10, 1000, std::numeric_limits<uint64_t>::max()};
