@@ -1,7 +1,7 @@
 // Fuzzes the IAM policy language (policy/eval/): the strict JSON reader, ParsePolicy for
-// identity, bucket and session policies (bucket-policy validation is ParsePolicy with
-// PolicyKind::kBucket and the 20 KiB limit, as policy::ParseBucketPolicy calls it), and the
-// evaluator over each policy that parses. Input: the policy document, optionally followed by
+// identity, bucket and session policies, PutBucketPolicy's validation
+// (policy::ParseBucketPolicy, which must agree with the bucket parse), and the evaluator over
+// each policy that parses. Input: the policy document, optionally followed by
 // a line "====" and request lines: the action, the resource, then "key=value" condition
 // context entries (a key may repeat: multivalued). Without them a fixed set of requests is
 // used. Properties: Explain decides exactly as Evaluate; a policy with only Deny statements
@@ -14,6 +14,8 @@
 #include <vector>
 
 #include "absl/time/civil_time.h"
+#include "common/error_reason.h"
+#include "policy/bucket_policy.h"
 #include "policy/eval/evaluator.h"
 #include "policy/eval/policy.h"
 #include "tests/fuzz/fuzz_util.h"
@@ -145,6 +147,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   absl::StatusOr<Policy> identity = Parse(doc, PolicyKind::kIdentity, 6144);
   absl::StatusOr<Policy> bucket = Parse(doc, PolicyKind::kBucket, 20 * 1024);
+  // PutBucketPolicy's validation is exactly the bucket parse, reported as MalformedPolicy.
+  absl::StatusOr<Policy> put = sb::policy::ParseBucketPolicy(doc);
+  SB_FUZZ_CHECK(put.ok() == bucket.ok());
+  if (!put.ok()) {
+    SB_FUZZ_CHECK(put.status().code() == absl::StatusCode::kInvalidArgument);
+    SB_FUZZ_CHECK(sb::GetReason(put.status()) == sb::ErrorReason::kMalformedPolicy);
+  }
   absl::StatusOr<Policy> session = Parse(doc, PolicyKind::kSession, 2048);
   // Principal is required in a bucket policy's statements and forbidden in an identity
   // policy's, so only a document without statements can be both.
