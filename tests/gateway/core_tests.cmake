@@ -16,6 +16,7 @@ sb_unit_test(NAME gateway_core_test
     ${CMAKE_CURRENT_SOURCE_DIR}/sse_headers_test.cc
     ${CMAKE_CURRENT_SOURCE_DIR}/pipeline_test.cc
     ${CMAKE_CURRENT_SOURCE_DIR}/request_metrics_test.cc
+    ${CMAKE_CURRENT_SOURCE_DIR}/bearer_auth_test.cc
     ${CMAKE_CURRENT_SOURCE_DIR}/request_context_test.cc
     ${CMAKE_CURRENT_SOURCE_DIR}/http_server_test.cc
   DEPS sb::gateway pugixml::pugixml OpenSSL::Crypto)
