@@ -3,10 +3,12 @@
 // and routing to an Operation; agreement of the gateway's and SigV4's path decoders; the
 // Range and x-amz-copy-source-range parsers; HTTP dates; the conditional headers (If-Match,
 // If-None-Match, If-(Un)Modified-Since and their x-amz-copy-source-if-* forms, evaluated
-// against a fixed object) and the x-amz-tagging header. The input is the text form of
-// fuzz_util.h; the object size for the range parsers comes from an "x-fuzz-size" header
-// (default: several). Beast's own HTTP/1.1 parser (gateway/http_server.cc) has no seam of
-// ours to fuzz: it is fuzzed upstream, and the server hands this code only the head it made.
+// against a fixed object); the x-amz-tagging header; the SSE request headers
+// (x-amz-server-side-encryption*, its base64 JSON context, the SSE-C triples). The input is
+// the text form of fuzz_util.h; the object size for the range parsers comes from an
+// "x-fuzz-size" header (default: several). Beast's own HTTP/1.1 parser (http_server.cc) has
+// no seam of ours to fuzz: it is fuzzed upstream, and the server hands this code only the
+// head it made.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -24,6 +26,7 @@
 #include "gateway/body_source.h"
 #include "gateway/handlers/handler_util.h"
 #include "gateway/handlers/range.h"
+#include "gateway/handlers/sse_headers.h"
 #include "gateway/http_types.h"
 #include "gateway/internal/sigv4_canonical.h"
 #include "gateway/request_context.h"
@@ -124,6 +127,21 @@ void CheckContextHeaders(const HttpRequestHead& head) {
     for (const auto& [key, value] : *tags) {
       SB_FUZZ_CHECK(!key.empty() && !key.starts_with("aws:"));
     }
+  }
+  absl::StatusOr<EncryptionSpec> spec = EncryptionFromRequest(ctx);
+  if (!spec.ok()) {
+    SB_FUZZ_CHECK(spec.status().code() == absl::StatusCode::kInvalidArgument);
+  } else {
+    SB_FUZZ_CHECK(spec->customer_key.has_value() == (spec->mode == sse::SseMode::kCustomer));
+    if (!spec->kms_context.empty() || !spec->kms_key_id.empty()) {
+      SB_FUZZ_CHECK(spec->mode == sse::SseMode::kKms);
+    }
+    for (const auto& [key, value] : spec->kms_context) SB_FUZZ_CHECK(!key.starts_with("aws:"));
+    if (spec->mode) SB_FUZZ_CHECK(HasEncryptionHeaders(ctx));
+  }
+  for (bool copy_source : {false, true}) {
+    absl::StatusOr<std::optional<sse::SseCKey>> key = CustomerKeyFromRequest(ctx, copy_source);
+    if (!key.ok()) SB_FUZZ_CHECK(key.status().code() == absl::StatusCode::kInvalidArgument);
   }
   metadata::ObjectRecord object;
   object.set_etag("a54357aff0632cce46d942af68356b38");
