@@ -7,6 +7,7 @@
 #include "gateway/handlers/handlers.h"
 #include "gateway/internal/md5.h"
 #include "gateway/s3_errors.h"
+#include "gateway/stages/request_conditions.h"
 #include "gateway/xml/bucket_xml.h"
 #include "gateway/xml/object_xml.h"
 #include "gateway/xml/request_xml.h"
@@ -156,6 +157,23 @@ absl::StatusOr<xml::DeletedEntry> DeleteOne(RequestContext& ctx, Services& s,
   return entry;
 }
 
+// DeleteObjects is authorized per key, as AWS does: s3:DeleteObject (s3:DeleteObjectVersion
+// with a version id) on each object, so a user allowed to delete under one prefix can use it
+// there. Fails closed: without an authorizer only root may delete.
+bool MayDelete(RequestContext& ctx, Services& s, const xml::ObjectToDelete& obj,
+               const policy::eval::ContextMap& conditions) {
+  if (s.authorizer == nullptr) return ctx.auth.principal.is_root;
+  const std::string resource = absl::StrCat("arn:aws:s3:::", ctx.req.bucket, "/", obj.key);
+  policy::AuthzRequest request;
+  request.principal = &ctx.auth.principal;
+  request.action = obj.version_id.empty() ? "s3:DeleteObject" : "s3:DeleteObjectVersion";
+  request.resource = resource;
+  request.bucket = ctx.req.bucket;
+  request.context = conditions;
+  absl::StatusOr<policy::Decision> decision = s.authorizer->Authorize(request);
+  return decision.ok() && decision->allowed;
+}
+
 absl::Status DeleteObjects(RequestContext& ctx, Services& s) {
   SB_RETURN_IF_ERROR(s.meta.GetBucket(ctx.req.bucket).status());
   SB_ASSIGN_OR_RETURN(std::string body, ReadSmallBody(ctx, xml::kMaxRequestXmlBytes));
@@ -171,7 +189,12 @@ absl::Status DeleteObjects(RequestContext& ctx, Services& s) {
   SB_ASSIGN_OR_RETURN(xml::DeleteObjectsRequest request, xml::ParseDeleteObjects(body));
   std::vector<xml::DeletedEntry> deleted;
   std::vector<xml::DeleteErrorEntry> errors;
+  const policy::eval::ContextMap conditions = RequestConditions(ctx);
   for (const auto& obj : request.objects) {
+    if (!MayDelete(ctx, s, obj, conditions)) {
+      errors.push_back({obj.key, obj.version_id, "AccessDenied", "Access Denied"});
+      continue;
+    }
     absl::StatusOr<xml::DeletedEntry> entry = DeleteOne(ctx, s, obj);
     if (entry.ok()) {
       deleted.push_back(*std::move(entry));

@@ -195,6 +195,11 @@ absl::Status AuthorizeStage::Run(RequestContext& ctx) {
     ctx.decision = {true, "public-endpoint", "", ""};
     return absl::OkStatus();
   }
+  if (ctx.req.op == Operation::kDeleteObjects) {
+    // Decided per key by the handler (s3:DeleteObject on each object), as AWS does.
+    ctx.decision = {true, "per-key", "", ""};
+    return absl::OkStatus();
+  }
   std::string resource = ctx.req.op == Operation::kSts ? "*" : "arn:aws:s3:::*";
   if (!ctx.req.bucket.empty()) {
     resource = ctx.req.key.empty()

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <string>
+#include <vector>
 
 namespace sb::gateway {
 namespace {
@@ -16,7 +17,7 @@ bool IsListing(Operation op) {
 }
 
 // Request headers AWS exposes as s3: condition keys of the same name.
-constexpr std::array<std::string_view, 9> kHeaderKeys = {
+constexpr std::array<std::string_view, 11> kHeaderKeys = {
     "x-amz-server-side-encryption",
     "x-amz-server-side-encryption-aws-kms-key-id",
     "x-amz-server-side-encryption-customer-algorithm",
@@ -26,7 +27,31 @@ constexpr std::array<std::string_view, 9> kHeaderKeys = {
     "x-amz-storage-class",
     "x-amz-content-sha256",
     "x-amz-object-lock-mode",
+    "x-amz-object-lock-retain-until-date",
+    "x-amz-object-lock-legal-hold",
 };
+
+// s3:RequestObjectTag/<key> and s3:RequestObjectTagKeys from an x-amz-tagging header
+// ("k1=v1&k2=v2", URL-encoded). Undecodable pairs are skipped: the handler refuses the
+// header itself, and a condition over a missing key fails closed.
+void PutRequestTags(policy::eval::ContextMap& m, std::string_view tagging) {
+  std::vector<std::string> keys;
+  while (!tagging.empty()) {
+    size_t amp = tagging.find('&');
+    std::string_view pair = tagging.substr(0, amp);
+    tagging = amp == std::string_view::npos ? std::string_view() : tagging.substr(amp + 1);
+    size_t eq = pair.find('=');
+    std::string key;
+    std::string value;
+    if (!PercentDecode(pair.substr(0, eq), true, &key) || key.empty() ||
+        (eq != std::string_view::npos && !PercentDecode(pair.substr(eq + 1), true, &value))) {
+      continue;
+    }
+    Put(m, "s3:RequestObjectTag/" + key, std::move(value));
+    keys.push_back(std::move(key));
+  }
+  if (!keys.empty()) m.insert_or_assign("s3:RequestObjectTagKeys", std::move(keys));
+}
 
 }  // namespace
 
@@ -49,6 +74,7 @@ policy::eval::ContextMap RequestConditions(const RequestContext& ctx) {
       Put(m, std::string("s3:") + std::string(name), *v);
     }
   }
+  if (const std::string* v = ctx.http.Header("x-amz-tagging")) PutRequestTags(m, *v);
   const SigV4Result& sig = ctx.auth.sigv4;
   if (!sig.anonymous && !sig.access_key.empty()) {
     Put(m, "s3:signatureversion", "AWS4-HMAC-SHA256");

@@ -9,6 +9,7 @@ sb_unit_test(NAME gateway_core_test
     ${CMAKE_CURRENT_SOURCE_DIR}/s3_errors_test.cc
     ${CMAKE_CURRENT_SOURCE_DIR}/range_test.cc
     ${CMAKE_CURRENT_SOURCE_DIR}/conditions_test.cc
+    ${CMAKE_CURRENT_SOURCE_DIR}/request_conditions_test.cc
     ${CMAKE_CURRENT_SOURCE_DIR}/handler_util_test.cc
     ${CMAKE_CURRENT_SOURCE_DIR}/checksum_source_test.cc
     ${CMAKE_CURRENT_SOURCE_DIR}/object_service_test.cc

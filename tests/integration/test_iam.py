@@ -427,6 +427,28 @@ class BucketPolicyTest(IamTestBase):
                                CopySource={"Bucket": src, "Key": "secret"})
         self.s3.abort_multipart_upload(Bucket=dst, Key="m", UploadId=up)
 
+    def test_delete_objects_is_authorized_per_key(self):
+        bucket = unique_bucket("iam-multi")
+        self.s3.create_bucket(Bucket=bucket)
+        for key in ("tmp/a", "tmp/b", "keep/c"):
+            self.s3.put_object(Bucket=bucket, Key=key, Body=b"x")
+        _, ned = self.new_user("ned")
+        self.store_policy("ned-tmp", {"Version": "2012-10-17", "Statement": [
+            {"Sid": "CleanTmp", "Effect": "Allow", "Action": "s3:DeleteObject",
+             "Resource": f"arn:aws:s3:::{bucket}/tmp/*"}]})
+        self.sbctl("policy", "attach", "t", "ned-tmp", "--user", "ned")
+        out = ned.delete_objects(Bucket=bucket, Delete={"Objects": [
+            {"Key": "tmp/a"}, {"Key": "tmp/b"}, {"Key": "keep/c"}]})
+        self.assertEqual(sorted(d["Key"] for d in out.get("Deleted", [])), ["tmp/a", "tmp/b"])
+        self.assertEqual([(e["Key"], e["Code"]) for e in out.get("Errors", [])],
+                         [("keep/c", "AccessDenied")])
+        left = self.s3.list_objects_v2(Bucket=bucket)
+        self.assertEqual([o["Key"] for o in left["Contents"]], ["keep/c"])
+        # Anonymous multi-delete: every key denied (no bucket policy allows it).
+        anon = self.server.boto3_client(unsigned=True)
+        out = anon.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": "keep/c"}]})
+        self.assertEqual([e["Code"] for e in out.get("Errors", [])], ["AccessDenied"])
+
     def test_explicit_deny_binds_root(self):
         bucket = unique_bucket("bp-deny")
         self.s3.create_bucket(Bucket=bucket)

@@ -8,7 +8,11 @@ namespace sb::policy {
 namespace {
 
 IdentityStore MakeStore() {
-  return IdentityStore({"AKROOT", "secret", "root", false, "", {}, nullptr});
+  Credential root;
+  root.access_key = "AKROOT";
+  root.secret_key = "secret";
+  root.user = "root";
+  return IdentityStore(root);
 }
 
 TEST(IdentityStoreTest, FindsRootAndMarksIt) {
