@@ -24,7 +24,7 @@ struct AuthSlice {
   SigV4Result sigv4;
   // STS only: the form-encoded body, read (and hashed) before the signature check because
   // STS clients sign the body's hash without sending x-amz-content-sha256.
-  std::string sts_form;
+  std::string sts_form{};
 };
 
 struct AuditSlice {

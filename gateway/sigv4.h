@@ -28,7 +28,7 @@ struct SigV4Request {
   std::string service = "s3";
   // The hex SHA-256 of an already-read body, used when x-amz-content-sha256 is absent (as
   // for STS's form-encoded POSTs, which sign the body hash without sending the header).
-  std::string body_sha256_hex;
+  std::string body_sha256_hex{};
 };
 
 // Returns the secret for an access key id, NotFound for an unknown key (any other error is

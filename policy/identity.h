@@ -24,7 +24,7 @@ struct Credential {
   std::shared_ptr<const eval::Policy> key_policy;
   iam::KeyKind kind = iam::KeyKind::kAccessKey;
   // STS sessions: SHA-256 (raw) of the session token every request must present.
-  std::string session_token_sha256;
+  std::string session_token_sha256{};
 };
 
 // Who sent a request, as established by authentication.

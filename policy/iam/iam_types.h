@@ -81,7 +81,7 @@ struct AccessKeyInfo {
   std::string policy;
   std::string description;
   KeyKind kind = KeyKind::kAccessKey;
-  std::optional<absl::Time> expires;  // nullopt: never
+  std::optional<absl::Time> expires{};  // nullopt: never
 };
 
 // Options of a new access key. A key with a policy is a restricted ("service account")
@@ -92,7 +92,7 @@ struct AccessKeyOptions {
   std::string description;
   // kAccessKey or kServiceAccount (sessions come from IamStore::CreateSession).
   KeyKind kind = KeyKind::kAccessKey;
-  std::optional<absl::Time> expires;  // must be in the future
+  std::optional<absl::Time> expires{};  // must be in the future
 };
 
 // STS temporary credentials, returned once by IamStore::CreateSession.
@@ -117,7 +117,7 @@ struct KeyIdentity {
   std::shared_ptr<const eval::Policy> key_policy;  // null unless the key is restricted
   KeyKind kind = KeyKind::kAccessKey;
   // kSession only: SHA-256 of the session token, which every request must carry.
-  std::string session_token_sha256;
+  std::string session_token_sha256{};
 };
 
 // A parsed managed policy with its name, for evaluation.
