@@ -12,34 +12,13 @@ from pathlib import Path
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "testing"))
 
-from server_harness import (ServerTestCase, main, run_tool, StrongboxServer,  # noqa: E402
-                            unique_bucket)
+from server_harness import (SbctlServerTestCase, ServerTestCase, StrongboxServer,  # noqa: E402
+                            main, run_tool, sbctl_path, unique_bucket)
 
 
-def sbctl_path() -> Path:
-    return Path(os.environ.get("STRONGBOX_BIN", "build/bin/strongbox")).parent / "sbctl"
-
-
-class AuditTest(ServerTestCase):
+class AuditTest(SbctlServerTestCase):
     timeout_seconds = 180
 
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.tmp = tempfile.TemporaryDirectory(prefix="sb-audit-")
-        cls.sbctl("alias", "set", "t", cls.server.url("").rstrip("/"), cls.server.access_key,
-                  cls.server.secret_key)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.tmp.cleanup()
-        super().tearDownClass()
-
-    @classmethod
-    def sbctl(cls, *args, check=True):
-        env = {"PATH": os.environ.get("PATH", ""), "HOME": cls.tmp.name,
-               "SBCTL_CONFIG_DIR": cls.tmp.name}
-        return run_tool([str(sbctl_path())] + list(args), env, 60, check)
 
     def test_records_allowed_and_denied_requests_and_verifies(self):
         bucket = unique_bucket("audit")

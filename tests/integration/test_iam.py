@@ -8,18 +8,13 @@ deciding policy and statement; users and keys survive a restart."""
 import json
 import os
 import sys
-import tempfile
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "testing"))
 
-from server_harness import ServerTestCase, main, run_tool, unique_bucket  # noqa: E402
-
-
-def sbctl_path() -> Path:
-    return Path(os.environ.get("STRONGBOX_BIN", "build/bin/strongbox")).parent / "sbctl"
+from server_harness import SbctlServerTestCase, main, unique_bucket  # noqa: E402
 
 
 def read_only_policy(bucket: str) -> dict:
@@ -34,32 +29,8 @@ def full_policy(bucket: str) -> dict:
          "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"]}]}
 
 
-class IamTestBase(ServerTestCase):
+class IamTestBase(SbctlServerTestCase):
     timeout_seconds = 240
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.tmp = tempfile.TemporaryDirectory(prefix="sb-iam-")
-        cls.alias("t", cls.server.access_key, cls.server.secret_key)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.tmp.cleanup()
-        super().tearDownClass()
-
-    @classmethod
-    def alias(cls, name, access_key, secret_key):
-        cls.sbctl("alias", "set", name, cls.server.url("").rstrip("/"), access_key, secret_key)
-
-    @classmethod
-    def sbctl(cls, *args, check=True, input=None):
-        env = {"PATH": os.environ.get("PATH", ""), "HOME": cls.tmp.name,
-               "SBCTL_CONFIG_DIR": cls.tmp.name}
-        return run_tool([str(sbctl_path())] + list(args), env, 60, check, input=input)
-
-    def sbctl_json(self, *args):
-        return json.loads(self.sbctl("--json", *args).stdout)
 
     def store_policy(self, name: str, document: dict):
         path = Path(self.tmp.name) / f"{name}.json"

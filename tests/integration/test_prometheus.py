@@ -22,13 +22,9 @@ from pathlib import Path
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "testing"))
 
-from server_harness import REGION, ServerTestCase, main, run_tool, unique_bucket  # noqa: E402
+from server_harness import REGION, SbctlServerTestCase, main, unique_bucket  # noqa: E402
 
 METRICS = "/_strongbox/metrics"
-
-
-def sbctl_path() -> Path:
-    return Path(os.environ.get("STRONGBOX_BIN", "build/bin/strongbox")).parent / "sbctl"
 
 
 def http_get(url: str, headers=None):
@@ -47,26 +43,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-class MetricsTestBase(ServerTestCase):
+class MetricsTestBase(SbctlServerTestCase):
     timeout_seconds = 300
 
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.tmp = tempfile.TemporaryDirectory(prefix="sb-prom-")
-        cls.sbctl("alias", "set", "t", cls.server.url("").rstrip("/"), cls.server.access_key,
-                  cls.server.secret_key)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.tmp.cleanup()
-        super().tearDownClass()
-
-    @classmethod
-    def sbctl(cls, *args, check=True):
-        env = {"PATH": os.environ.get("PATH", ""), "HOME": cls.tmp.name,
-               "SBCTL_CONFIG_DIR": cls.tmp.name}
-        return run_tool([str(sbctl_path())] + list(args), env, 60, check)
 
     def scrape_config(self, alias: str = "t") -> str:
         return self.sbctl("prometheus", "config", alias).stdout

@@ -4,38 +4,15 @@ tables and --json, exit codes for usage and server errors, and --help on every c
 import json
 import os
 import sys
-import tempfile
-from pathlib import Path
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "testing"))
 
-from server_harness import ServerTestCase, main, run_tool, unique_bucket  # noqa: E402
+from server_harness import SbctlServerTestCase, main, unique_bucket  # noqa: E402
 
 
-def sbctl_path() -> Path:
-    return Path(os.environ.get("STRONGBOX_BIN", "build/bin/strongbox")).parent / "sbctl"
-
-
-class SbctlTest(ServerTestCase):
+class SbctlTest(SbctlServerTestCase):
     timeout_seconds = 180
 
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.tmp = tempfile.TemporaryDirectory(prefix="sb-sbctl-")
-        cls.sbctl("alias", "set", "t", cls.server.url("").rstrip("/"), cls.server.access_key,
-                  cls.server.secret_key)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.tmp.cleanup()
-        super().tearDownClass()
-
-    @classmethod
-    def sbctl(cls, *args, check=True):
-        env = {"PATH": os.environ.get("PATH", ""), "HOME": cls.tmp.name,
-               "SBCTL_CONFIG_DIR": cls.tmp.name}
-        return run_tool([str(sbctl_path())] + list(args), env, 60, check)
 
     def test_bucket_lifecycle(self):
         bucket = unique_bucket("cli")

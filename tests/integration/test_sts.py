@@ -7,7 +7,6 @@ user cuts its sessions off, and bad STS requests get STS-shaped errors. The serv
 import json
 import os
 import sys
-import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -15,13 +14,9 @@ from pathlib import Path
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "testing"))
 
-from server_harness import REGION, ServerTestCase, main, run_tool, unique_bucket  # noqa: E402
+from server_harness import REGION, SbctlServerTestCase, main, unique_bucket  # noqa: E402
 
 ROLE_ARN = "arn:aws:iam::000000000000:role/any-role"
-
-
-def sbctl_path() -> Path:
-    return Path(os.environ.get("STRONGBOX_BIN", "build/bin/strongbox")).parent / "sbctl"
 
 
 def bucket_policy(bucket: str, actions) -> dict:
@@ -30,33 +25,16 @@ def bucket_policy(bucket: str, actions) -> dict:
          "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"]}]}
 
 
-class StsTest(ServerTestCase):
+class StsTest(SbctlServerTestCase):
     timeout_seconds = 240
     server_args = ("--sts-min-duration", "1")
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.tmp = tempfile.TemporaryDirectory(prefix="sb-sts-")
-        cls.sbctl("alias", "set", "t", cls.server.url("").rstrip("/"), cls.server.access_key,
-                  cls.server.secret_key)
         cls.bucket = unique_bucket("sts")
         cls.s3.create_bucket(Bucket=cls.bucket)
         cls.s3.put_object(Bucket=cls.bucket, Key="in/a.txt", Body=b"alpha")
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.tmp.cleanup()
-        super().tearDownClass()
-
-    @classmethod
-    def sbctl(cls, *args, check=True):
-        env = {"PATH": os.environ.get("PATH", ""), "HOME": cls.tmp.name,
-               "SBCTL_CONFIG_DIR": cls.tmp.name}
-        return run_tool([str(sbctl_path())] + list(args), env, 60, check)
-
-    def sbctl_json(self, *args):
-        return json.loads(self.sbctl("--json", *args).stdout)
 
     def new_user(self, name: str, actions="s3:*"):
         """A user with full access to the test bucket; returns its long-term key."""

@@ -9,6 +9,7 @@ log when a test of the class failed. Not thread-safe: drive a server from one te
 import configparser
 import faulthandler
 import hashlib
+import json
 import os
 import re
 import secrets
@@ -595,6 +596,39 @@ class ServerTestCase(TimedTestCase):
         self.assertEqual(err.get("Error", {}).get("Code"), code, err)
         self.assertEqual(err["ResponseMetadata"]["HTTPStatusCode"], status, err)
         return err
+
+
+def sbctl_path() -> Path:
+    return binary_path().parent / "sbctl"
+
+
+class SbctlServerTestCase(ServerTestCase):
+    """ServerTestCase plus sbctl with a private config directory (cls.tmp) and the alias
+    "t" for the root credential."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.tmp = tempfile.TemporaryDirectory(prefix="sb-sbctl-")
+        cls.alias("t", cls.server.access_key, cls.server.secret_key)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+        super().tearDownClass()
+
+    @classmethod
+    def alias(cls, name, access_key, secret_key):
+        cls.sbctl("alias", "set", name, cls.server.url("").rstrip("/"), access_key, secret_key)
+
+    @classmethod
+    def sbctl(cls, *args, check=True, input=None):
+        env = {"PATH": os.environ.get("PATH", ""), "HOME": cls.tmp.name,
+               "SBCTL_CONFIG_DIR": cls.tmp.name}
+        return run_tool([str(sbctl_path())] + list(args), env, 60, check, input=input)
+
+    def sbctl_json(self, *args):
+        return json.loads(self.sbctl("--json", *args).stdout)
 
 
 def unique_bucket(prefix: str = "it") -> str:
