@@ -8,6 +8,7 @@
 #include "gateway/internal/md5.h"
 #include "gateway/s3_errors.h"
 #include "gateway/stages/request_conditions.h"
+#include "gateway/stages/stages.h"
 #include "gateway/xml/bucket_xml.h"
 #include "gateway/xml/object_xml.h"
 #include "gateway/xml/request_xml.h"
@@ -163,14 +164,9 @@ absl::StatusOr<xml::DeletedEntry> DeleteOne(RequestContext& ctx, Services& s,
 bool MayDelete(RequestContext& ctx, Services& s, const xml::ObjectToDelete& obj,
                const policy::eval::ContextMap& conditions) {
   if (s.authorizer == nullptr) return ctx.auth.principal.is_root;
-  const std::string resource = absl::StrCat("arn:aws:s3:::", ctx.req.bucket, "/", obj.key);
-  policy::AuthzRequest request;
-  request.principal = &ctx.auth.principal;
-  request.action = obj.version_id.empty() ? "s3:DeleteObject" : "s3:DeleteObjectVersion";
-  request.resource = resource;
-  request.bucket = ctx.req.bucket;
-  request.context = conditions;
-  absl::StatusOr<policy::Decision> decision = s.authorizer->Authorize(request);
+  absl::StatusOr<policy::Decision> decision = AuthorizeOn(
+      *s.authorizer, ctx, obj.version_id.empty() ? "s3:DeleteObject" : "s3:DeleteObjectVersion",
+      S3Arn(ctx.req.bucket, obj.key), ctx.req.bucket, conditions);
   return decision.ok() && decision->allowed;
 }
 

@@ -1,4 +1,5 @@
 #include "absl/strings/str_cat.h"
+#include "common/absl_compat.h"
 #include "common/error_reason.h"
 #include "common/status_macros.h"
 #include "gateway/handlers/range.h"
@@ -173,20 +174,39 @@ std::string_view VersionedActionFor(const RequestContext& ctx) {
   return ActionFor(ctx.req.op);
 }
 
+std::string S3Arn(std::string_view bucket, std::string_view key) {
+  if (bucket.empty()) return "arn:aws:s3:::*";
+  if (key.empty()) return absl::StrCat("arn:aws:s3:::", AsAbsl(bucket));
+  return absl::StrCat("arn:aws:s3:::", AsAbsl(bucket), "/", AsAbsl(key));
+}
+
+absl::StatusOr<policy::Decision> AuthorizeOn(const policy::Authorizer& authorizer,
+                                             const RequestContext& ctx, std::string_view action,
+                                             std::string_view resource, std::string_view bucket,
+                                             const policy::eval::ContextMap& conditions) {
+  policy::AuthzRequest request;
+  request.principal = &ctx.auth.principal;
+  request.action = action;
+  request.resource = resource;
+  request.bucket = bucket;
+  request.context = conditions;
+  return authorizer.Authorize(request);
+}
+
+namespace {
+
 // Copies also read their source: AWS requires s3:GetObject (s3:GetObjectVersion with a
 // versionId) on it, under the source bucket's policy.
 absl::StatusOr<policy::Decision> AuthorizeCopySource(const policy::Authorizer& authorizer,
-                                                     RequestContext& ctx) {
+                                                     const RequestContext& ctx,
+                                                     const policy::eval::ContextMap& conditions) {
   SB_ASSIGN_OR_RETURN(CopySource src, ParseCopySource(ctx));
-  std::string resource = absl::StrCat("arn:aws:s3:::", src.bucket, "/", src.key);
-  policy::AuthzRequest request;
-  request.principal = &ctx.auth.principal;
-  request.action = src.version_id.empty() ? "s3:GetObject" : "s3:GetObjectVersion";
-  request.resource = resource;
-  request.bucket = src.bucket;
-  request.context = RequestConditions(ctx);
-  return authorizer.Authorize(request);
+  return AuthorizeOn(authorizer, ctx,
+                     src.version_id.empty() ? "s3:GetObject" : "s3:GetObjectVersion",
+                     S3Arn(src.bucket, src.key), src.bucket, conditions);
 }
+
+}  // namespace
 
 absl::Status AuthorizeStage::Run(RequestContext& ctx) {
   std::string_view action = VersionedActionFor(ctx);
@@ -200,19 +220,11 @@ absl::Status AuthorizeStage::Run(RequestContext& ctx) {
     ctx.decision = {true, "per-key", "", ""};
     return absl::OkStatus();
   }
-  std::string resource = ctx.req.op == Operation::kSts ? "*" : "arn:aws:s3:::*";
-  if (!ctx.req.bucket.empty()) {
-    resource = ctx.req.key.empty()
-                   ? absl::StrCat("arn:aws:s3:::", ctx.req.bucket)
-                   : absl::StrCat("arn:aws:s3:::", ctx.req.bucket, "/", ctx.req.key);
-  }
-  policy::AuthzRequest request;
-  request.principal = &ctx.auth.principal;
-  request.action = action;
-  request.resource = resource;
-  request.bucket = ctx.req.bucket;
-  request.context = RequestConditions(ctx);
-  absl::StatusOr<policy::Decision> decision = authorizer_.Authorize(request);
+  const std::string resource =
+      ctx.req.op == Operation::kSts ? "*" : S3Arn(ctx.req.bucket, ctx.req.key);
+  const policy::eval::ContextMap conditions = RequestConditions(ctx);
+  absl::StatusOr<policy::Decision> decision =
+      AuthorizeOn(authorizer_, ctx, action, resource, ctx.req.bucket, conditions);
   if (!decision.ok()) {
     ctx.decision = {false, "error", "", ""};  // fail closed (e.g. unreadable bucket policy)
     return decision.status();
@@ -226,7 +238,7 @@ absl::Status AuthorizeStage::Run(RequestContext& ctx) {
   }
   if (ctx.decision.allowed &&
       (ctx.req.op == Operation::kCopyObject || ctx.req.op == Operation::kUploadPartCopy)) {
-    absl::StatusOr<policy::Decision> source = AuthorizeCopySource(authorizer_, ctx);
+    absl::StatusOr<policy::Decision> source = AuthorizeCopySource(authorizer_, ctx, conditions);
     if (!source.ok()) {
       if (GetReason(source.status()) == ErrorReason::kNone) ctx.decision = {false, "error", "", ""};
       return source.status();  // a malformed x-amz-copy-source, or an unreadable policy

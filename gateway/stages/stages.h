@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <string>
 #include <string_view>
 
 #include "common/clock.h"
@@ -61,5 +62,17 @@ class HandleStage final : public Stage {
 
 // IAM action for an operation ("s3:GetObject"); empty for operations that need none.
 std::string_view ActionFor(Operation op);
+
+// "arn:aws:s3:::BUCKET/KEY", "arn:aws:s3:::BUCKET" for an empty key, "arn:aws:s3:::*" for
+// an empty bucket.
+std::string S3Arn(std::string_view bucket, std::string_view key);
+
+// Asks `authorizer` whether ctx's principal may do `action` on `resource`, under `bucket`'s
+// policy and the request's condition keys `conditions` (see RequestConditions). Shared by
+// the Authorize stage and the handlers that authorize per item (DeleteObjects).
+absl::StatusOr<policy::Decision> AuthorizeOn(const policy::Authorizer& authorizer,
+                                             const RequestContext& ctx, std::string_view action,
+                                             std::string_view resource, std::string_view bucket,
+                                             const policy::eval::ContextMap& conditions);
 
 }  // namespace sb::gateway
