@@ -83,12 +83,12 @@ absl::Status CreateAccessKey(RequestContext& ctx, IamStore& iam, const Clock& cl
   }
   if (body.if_contains("kind") != nullptr) {
     SB_ASSIGN_OR_RETURN(std::string kind, iam_json::RequiredString(body, "kind"));
-    if (kind == policy::iam::KeyKindName(policy::iam::KeyKind::kServiceAccount)) {
-      options.kind = policy::iam::KeyKind::kServiceAccount;
-    } else if (kind != policy::iam::KeyKindName(policy::iam::KeyKind::kAccessKey)) {
+    std::optional<policy::iam::KeyKind> parsed = policy::iam::ParseKeyKind(kind);
+    if (!parsed || *parsed == policy::iam::KeyKind::kSession) {
       return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kInvalidArgument,
                        "kind must be access-key or service-account");
     }
+    options.kind = *parsed;
   }
   if (const json::value* e = body.if_contains("expires_in_seconds"); e != nullptr) {
     if (!e->is_int64() || e->as_int64() <= 0) {

@@ -20,6 +20,13 @@ std::string_view KeyKindName(KeyKind kind) {
   return "access-key";
 }
 
+std::optional<KeyKind> ParseKeyKind(std::string_view name) {
+  for (KeyKind kind : {KeyKind::kAccessKey, KeyKind::kServiceAccount, KeyKind::kSession}) {
+    if (name == KeyKindName(kind)) return kind;
+  }
+  return std::nullopt;
+}
+
 std::string UserArn(std::string_view name) {
   return absl::StrCat("arn:aws:iam::", kAccountId, ":user/", std::string(name));
 }

@@ -44,6 +44,8 @@ std::string_view KeyStatusName(KeyStatus status);  // "Active" / "Inactive"
 //    token on every request, optionally narrowed by a session policy.
 enum class KeyKind : uint8_t { kAccessKey, kServiceAccount, kSession };
 std::string_view KeyKindName(KeyKind kind);  // "access-key" / "service-account" / "session"
+// The kind KeyKindName names; nullopt for anything else.
+std::optional<KeyKind> ParseKeyKind(std::string_view name);
 
 struct UserInfo {
   std::string name;

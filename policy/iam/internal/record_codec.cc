@@ -203,13 +203,9 @@ absl::StatusOr<KeyEntry> DecodeKey(std::string_view name, std::string_view bytes
     k.policy_document = r.OptionalString("policy");
     k.description = r.OptionalString("description");
     std::string kind = r.OptionalString("kind");
-    if (kind.empty() || kind == KeyKindName(KeyKind::kAccessKey)) {
-      k.kind = KeyKind::kAccessKey;
-    } else if (kind == KeyKindName(KeyKind::kServiceAccount)) {
-      k.kind = KeyKind::kServiceAccount;
-    } else if (kind == KeyKindName(KeyKind::kSession)) {
-      k.kind = KeyKind::kSession;
-    } else {
+    if (std::optional<KeyKind> parsed = ParseKeyKind(kind)) {
+      k.kind = *parsed;
+    } else if (!kind.empty()) {
       r.Fail("unknown kind");
     }
     if (std::optional<int64_t> expires = r.OptionalInt("expires")) {
