@@ -14,6 +14,7 @@ PKGS=(
   s3cmd rclone curl openssl
   systemd golang-go yamllint python3-yaml ca-certificates
   prometheus
+  nginx linux-perf
 )
 
 missing=()
