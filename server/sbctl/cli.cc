@@ -5,6 +5,7 @@
 #include "common/absl_compat.h"
 #include "server/sbctl/alias_cmd.h"
 #include "server/sbctl/audit_cmd.h"
+#include "server/sbctl/bench_cmd.h"
 #include "server/sbctl/bucket_cmd.h"
 #include "server/sbctl/iam_cmd.h"
 #include "server/sbctl/info_cmd.h"
@@ -49,6 +50,7 @@ int RunSbctl(const std::vector<std::string>& args, Environment env, std::ostream
   AddIamCommands(app, ctx);
   AddPolicyCommands(app, ctx);
   AddPrometheusCommands(app, ctx);
+  AddBenchCommand(app, ctx);
 
   std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 parses from the back
   try {
