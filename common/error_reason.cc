@@ -92,6 +92,10 @@ std::string_view ReasonName(ErrorReason reason) {
     SB_REASON_CASE(ValidationError)
     SB_REASON_CASE(InvalidTag)
     SB_REASON_CASE(NoSuchTagSet)
+    SB_REASON_CASE(InvalidBucketState)
+    SB_REASON_CASE(ObjectLockConfigurationNotFound)
+    SB_REASON_CASE(NoSuchObjectLockConfiguration)
+    SB_REASON_CASE(InvalidRetentionPeriod)
 #undef SB_REASON_CASE
   }
   return "Unknown";

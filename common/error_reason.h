@@ -63,11 +63,15 @@ enum class ErrorReason {
   kDeleteConflict,
   kLimitExceeded,
   kServerSideEncryptionConfigurationNotFound,
-  kInvalidToken,     // a session token missing, wrong, or sent with a long-term key
-  kInvalidAction,    // STS: an Action we do not implement
-  kValidationError,  // STS: a parameter out of range or malformed
-  kInvalidTag,       // a tag set over the limits, duplicated or reserved keys
-  kNoSuchTagSet,     // GetBucketTagging on a bucket without tags
+  kInvalidToken,                     // a session token missing, wrong, or sent with a long-term key
+  kInvalidAction,                    // STS: an Action we do not implement
+  kValidationError,                  // STS: a parameter out of range or malformed
+  kInvalidTag,                       // a tag set over the limits, duplicated or reserved keys
+  kNoSuchTagSet,                     // GetBucketTagging on a bucket without tags
+  kInvalidBucketState,               // 409: e.g. Object Lock on a bucket without versioning
+  kObjectLockConfigurationNotFound,  // GetObjectLockConfiguration on a bucket without one
+  kNoSuchObjectLockConfiguration,    // GetObjectRetention on a version without retention
+  kInvalidRetentionPeriod,           // a default retention of 0, negative or too long
 };
 
 // Returns `status` with `reason` attached (no-op for OK).

@@ -36,6 +36,7 @@ add_library(sb_gateway
   ${CMAKE_CURRENT_SOURCE_DIR}/handlers/metrics_handlers.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/handlers/acl_handlers.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/handlers/tagging_handlers.cc
+  ${CMAKE_CURRENT_SOURCE_DIR}/handlers/object_lock_handlers.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/handlers/audit_handlers.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/handlers/bucket_policy_handlers.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/handlers/iam_json.cc
@@ -44,6 +45,6 @@ add_library(sb_gateway
 add_library(sb::gateway ALIAS sb_gateway)
 target_link_libraries(sb_gateway
   PUBLIC sb::common sb::metrics sb::gateway_auth sb::gateway_xml sb::metadata sb::erasure sb::policy
-         sb::audit sb::sse sb::bearer_token
+         sb::audit sb::sse sb::bearer_token sb::object_lock
   PRIVATE Boost::json OpenSSL::Crypto Threads::Threads)
 target_include_directories(sb_gateway SYSTEM PRIVATE ${Boost_INCLUDE_DIRS})

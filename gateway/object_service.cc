@@ -82,13 +82,28 @@ absl::StatusOr<metadata::DataPart> ObjectService::CopyData(const CopySourceObjec
 absl::StatusOr<metadata::ObjectRecord> ObjectService::Commit(std::string_view bucket,
                                                              metadata::ObjectRecord record) {
   record.set_last_modified_unix_nanos(absl::ToUnixNanos(clock_.Now()));
-  auto written = meta_.PutObjectVersion(bucket, record);
+  absl::Status locked = ApplyBucketLock(bucket, record);
+  auto written = locked.ok() ? meta_.PutObjectVersion(bucket, record)
+                             : absl::StatusOr<metadata::WriteVersionResult>(locked);
   if (!written.ok()) {
     FreeParts(record.parts());
     return written.status();
   }
   if (written->replaced.has_value()) FreeParts(written->replaced->parts());
   return std::move(written->version);
+}
+
+absl::Status ObjectService::ApplyBucketLock(std::string_view bucket,
+                                            metadata::ObjectRecord& record) {
+  SB_ASSIGN_OR_RETURN(metadata::BucketRecord b, meta_.GetBucket(bucket));
+  const bool named = record.lock_mode() != metadata::LOCK_MODE_NONE || record.legal_hold();
+  if (named && !b.object_lock_enabled()) {
+    return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kInvalidRequest,
+                     "Bucket is missing Object Lock Configuration");
+  }
+  policy::lock::ApplyDefaultRetention(b, absl::FromUnixNanos(record.last_modified_unix_nanos()),
+                                      record);
+  return absl::OkStatus();
 }
 
 absl::StatusOr<EncryptionSpec> ObjectService::ResolveForBucket(std::string_view bucket,
@@ -227,11 +242,32 @@ absl::StatusOr<metadata::DeleteResult> ObjectService::DeleteObject(std::string_v
 }
 
 absl::StatusOr<metadata::DeleteResult> ObjectService::DeleteObjectVersion(
-    std::string_view bucket, std::string_view key, std::string_view version_id) {
-  SB_ASSIGN_OR_RETURN(metadata::DeleteResult result,
-                      meta_.DeleteObjectVersion(bucket, key, version_id));
+    std::string_view bucket, std::string_view key, std::string_view version_id,
+    policy::lock::LockOverride override) {
+  const absl::Time now = clock_.Now();
+  SB_ASSIGN_OR_RETURN(
+      metadata::DeleteResult result,
+      meta_.DeleteObjectVersion(
+          bucket, key, version_id, [now, override](const metadata::ObjectRecord& version) {
+            return policy::lock::CheckVersionRemovable(version, now, override);
+          }));
   if (result.removed.has_value()) FreeParts(result.removed->parts());
   return result;
+}
+
+absl::Status ObjectService::CheckBucketRemovable(std::string_view bucket) {
+  const absl::Time now = clock_.Now();
+  metadata::ListVersionsOptions options;
+  for (;;) {
+    SB_ASSIGN_OR_RETURN(metadata::ListVersionsResult page,
+                        meta_.ListObjectVersions(bucket, options));
+    for (const metadata::VersionEntry& entry : page.versions) {
+      SB_RETURN_IF_ERROR(policy::lock::CheckBucketRemovable(entry.record, now));
+    }
+    if (!page.is_truncated) return absl::OkStatus();
+    options.key_marker = page.next_key_marker;
+    options.version_id_marker = page.next_version_id_marker;
+  }
 }
 
 absl::StatusOr<metadata::DataPart> ObjectService::UploadPart(
@@ -324,6 +360,7 @@ absl::StatusOr<metadata::ObjectRecord> ObjectService::CompleteUpload(
   record.set_size(size);
   record.set_multipart(true);
   record.set_last_modified_unix_nanos(absl::ToUnixNanos(clock_.Now()));
+  SB_RETURN_IF_ERROR(ApplyBucketLock(bucket, record));
   std::vector<metadata::DataPart> unused;
   SB_ASSIGN_OR_RETURN(auto written,
                       meta_.CompleteUploadVersion(bucket, upload_id, record, &unused));

@@ -19,6 +19,7 @@
 #include "gateway/body_source.h"
 #include "gateway/object_encryption.h"
 #include "metadata/metadata_store.h"
+#include "policy/lock/object_lock.h"
 #include "policy/sse/keyring.h"
 #include "policy/sse/sse_c.h"
 
@@ -90,10 +91,17 @@ class ObjectService {
   absl::StatusOr<metadata::DeleteResult> DeleteObject(std::string_view bucket, std::string_view key,
                                                       std::string_view owner = "");
   // Removes one version or delete marker for good and frees its data; absent versions are
-  // not an error. NoSuchBucket; InvalidArgument for a malformed version id.
-  absl::StatusOr<metadata::DeleteResult> DeleteObjectVersion(std::string_view bucket,
-                                                             std::string_view key,
-                                                             std::string_view version_id);
+  // not an error. Object Lock: refused (PermissionDenied(kAccessDenied), nothing removed)
+  // unless policy::lock::CheckVersionRemovable allows it with `override`, checked under the
+  // key's lock. NoSuchBucket; InvalidArgument for a malformed version id.
+  absl::StatusOr<metadata::DeleteResult> DeleteObjectVersion(
+      std::string_view bucket, std::string_view key, std::string_view version_id,
+      policy::lock::LockOverride override = {});
+  // For any path that would remove a whole bucket with its contents (the admin API; never
+  // S3 DeleteBucket, which needs an empty bucket): FailedPrecondition(kInvalidBucketState)
+  // while any version in it is under retention or legal hold (policy::lock::
+  // CheckBucketRemovable on every version). NoSuchBucket.
+  absl::Status CheckBucketRemovable(std::string_view bucket);
 
   // Multipart. NoSuchUpload for unknown uploads. Parts use the upload's encryption; SSE-C
   // uploads need the same customer key on every part (SpecFromRecord errors).
@@ -135,6 +143,9 @@ class ObjectService {
                         const sse::SseCKey* customer_key);
   absl::StatusOr<metadata::ObjectRecord> Commit(std::string_view bucket,
                                                 metadata::ObjectRecord record);
+  // Object Lock on a new version: lock fields need a lock-enabled bucket (InvalidRequest);
+  // the bucket's default retention fills a version that names none. NoSuchBucket.
+  absl::Status ApplyBucketLock(std::string_view bucket, metadata::ObjectRecord& record);
   // Best effort: a failure leaves orphan shards for the sweeper, never a dangling record.
   void FreeParts(const google::protobuf::RepeatedPtrField<metadata::DataPart>& parts);
   void FreePart(const metadata::DataPart& part);

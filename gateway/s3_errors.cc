@@ -138,6 +138,18 @@ Entry ReasonEntry(ErrorReason reason) {
       return {400, "InvalidTag", "The tag provided was not a valid tag."};
     case ErrorReason::kNoSuchTagSet:
       return {404, "NoSuchTagSet", "The TagSet does not exist"};
+    case ErrorReason::kInvalidBucketState:
+      return {409, "InvalidBucketState",
+              "The request is not valid with the current state of the bucket."};
+    case ErrorReason::kObjectLockConfigurationNotFound:
+      return {404, "ObjectLockConfigurationNotFoundError",
+              "Object Lock configuration does not exist for this bucket"};
+    case ErrorReason::kNoSuchObjectLockConfiguration:
+      return {404, "NoSuchObjectLockConfiguration",
+              "The specified object does not have a ObjectLock configuration"};
+    case ErrorReason::kInvalidRetentionPeriod:
+      return {400, "InvalidRetentionPeriod",
+              "Default retention period must be a positive integer value."};
     case ErrorReason::kAccessControlListNotSupported:
       return {400, "AccessControlListNotSupported", "The bucket does not allow ACLs"};
     case ErrorReason::kMalformedPolicy:

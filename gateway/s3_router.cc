@@ -85,6 +85,28 @@ Operation RouteTagging(const RouteInput& in) {
   return Operation::kNotImplemented;
 }
 
+// Object Lock subresources: ?object-lock on a bucket, ?retention / ?legal-hold on an object;
+// GET and PUT only, never together with another unsupported subresource.
+Operation RouteObjectLock(const RouteInput& in) {
+  std::string_view name =
+      in.has_key ? (Has(in, "retention") ? "retention" : "legal-hold") : "object-lock";
+  for (auto other : kUnsupportedSubresources) {
+    if (other != name && Has(in, other)) return Operation::kNotImplemented;
+  }
+  if (in.has_copy_source || Has(in, "uploadId") || Has(in, "uploads")) {
+    return Operation::kNotImplemented;
+  }
+  const bool get = in.method == "GET";
+  if (!get && in.method != "PUT") return Operation::kNotImplemented;
+  if (name == "object-lock") {
+    return get ? Operation::kGetObjectLockConfiguration : Operation::kPutObjectLockConfiguration;
+  }
+  if (name == "retention") {
+    return get ? Operation::kGetObjectRetention : Operation::kPutObjectRetention;
+  }
+  return get ? Operation::kGetObjectLegalHold : Operation::kPutObjectLegalHold;
+}
+
 // /_strongbox/admin/v1/kms/keys[/ID/(rotate|disable|enable)]; key ids may contain '/'.
 Operation RouteKms(const RouteInput& in) {
   constexpr std::string_view kKeys = "/_strongbox/admin/v1/kms/keys";
@@ -123,6 +145,7 @@ Operation RouteBucket(const RouteInput& in) {
   const auto& m = in.method;
   if (Has(in, "policy")) return RouteBucketPolicy(in);
   if (Has(in, "tagging")) return RouteTagging(in);
+  if (Has(in, "object-lock")) return RouteObjectLock(in);
   if (m == "GET") {
     if (Has(in, "location")) return Operation::kGetBucketLocation;
     if (Has(in, "versioning")) return Operation::kGetBucketVersioning;
@@ -155,6 +178,7 @@ Operation RouteBucket(const RouteInput& in) {
 Operation RouteObject(const RouteInput& in) {
   const auto& m = in.method;
   if (Has(in, "tagging")) return RouteTagging(in);
+  if (Has(in, "retention") || Has(in, "legal-hold")) return RouteObjectLock(in);
   if (Has(in, "acl") && m == "GET") return Operation::kGetObjectAcl;
   if (Has(in, "acl") && m == "PUT") return Operation::kPutObjectAcl;
   // Encryption configuration is a bucket subresource only.
@@ -298,6 +322,18 @@ std::string_view OperationName(Operation op) {
       return "GetBucketVersioning";
     case Operation::kPutBucketVersioning:
       return "PutBucketVersioning";
+    case Operation::kGetObjectLockConfiguration:
+      return "GetObjectLockConfiguration";
+    case Operation::kPutObjectLockConfiguration:
+      return "PutObjectLockConfiguration";
+    case Operation::kGetObjectRetention:
+      return "GetObjectRetention";
+    case Operation::kPutObjectRetention:
+      return "PutObjectRetention";
+    case Operation::kGetObjectLegalHold:
+      return "GetObjectLegalHold";
+    case Operation::kPutObjectLegalHold:
+      return "PutObjectLegalHold";
     case Operation::kListObjects:
       return "ListObjects";
     case Operation::kListObjectsV2:

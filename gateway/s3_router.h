@@ -56,6 +56,8 @@ enum class Operation {
   kGetBucketLocation,
   kGetBucketVersioning,
   kPutBucketVersioning,
+  kGetObjectLockConfiguration,  // ?object-lock
+  kPutObjectLockConfiguration,
   kListObjects,
   kListObjectsV2,
   kListObjectVersions,
@@ -89,6 +91,10 @@ enum class Operation {
   kGetObjectTagging,
   kPutObjectTagging,
   kDeleteObjectTagging,
+  kGetObjectRetention,  // ?retention
+  kPutObjectRetention,
+  kGetObjectLegalHold,  // ?legal-hold
+  kPutObjectLegalHold,
 };
 
 struct RouteInput {

@@ -174,10 +174,14 @@ class MetadataStore {
                                                  const ObjectRecord& marker) = 0;
   // Removes one version (or delete marker) for good; the next newer-than-nothing version
   // becomes the latest. A version that does not exist is not an error (empty result).
+  // `may_remove`, if set, is called with the version under the key's lock and an error from
+  // it is returned with nothing removed (Object Lock's check, atomic with the removal).
   // NotFound(kNoSuchBucket); InvalidArgument for a malformed id.
+  using RemovalCheck = std::function<absl::Status(const ObjectRecord&)>;
   virtual absl::StatusOr<DeleteResult> DeleteObjectVersion(std::string_view bucket,
                                                            std::string_view key,
-                                                           std::string_view version_id) = 0;
+                                                           std::string_view version_id,
+                                                           const RemovalCheck& may_remove = {}) = 0;
   // DeleteKey in an unversioned way of speaking: returns the removed version, if any.
   absl::StatusOr<std::optional<ObjectRecord>> DeleteObject(std::string_view bucket,
                                                            std::string_view key) {

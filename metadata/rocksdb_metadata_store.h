@@ -65,7 +65,8 @@ class RocksDbMetadataStore final : public MetadataStore {
   absl::StatusOr<DeleteResult> DeleteKey(std::string_view bucket, std::string_view key,
                                          const ObjectRecord& marker) override;
   absl::StatusOr<DeleteResult> DeleteObjectVersion(std::string_view bucket, std::string_view key,
-                                                   std::string_view version_id) override;
+                                                   std::string_view version_id,
+                                                   const RemovalCheck& may_remove = {}) override;
   absl::StatusOr<ListVersionsResult> ListObjectVersions(
       std::string_view bucket, const ListVersionsOptions& options) override;
   absl::StatusOr<ObjectRecord> UpdateObjectVersion(

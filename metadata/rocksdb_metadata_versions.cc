@@ -253,7 +253,8 @@ absl::StatusOr<DeleteResult> RocksDbMetadataStore::DeleteKey(std::string_view bu
 }
 
 absl::StatusOr<DeleteResult> RocksDbMetadataStore::DeleteObjectVersion(
-    std::string_view bucket, std::string_view key, std::string_view version_id) {
+    std::string_view bucket, std::string_view key, std::string_view version_id,
+    const RemovalCheck& may_remove) {
   if (!IsValidVersionId(version_id)) return InvalidVersionId();
   absl::ReaderMutexLock bucket_lock(&BucketStripe(bucket));
   absl::MutexLock key_lock(&KeyStripe(bucket, key));
@@ -262,6 +263,7 @@ absl::StatusOr<DeleteResult> RocksDbMetadataStore::DeleteObjectVersion(
   DeleteResult result;
   SB_ASSIGN_OR_RETURN(result.removed, ReadVersion(options, bucket, key, version_id));
   if (!result.removed.has_value()) return result;
+  if (may_remove) SB_RETURN_IF_ERROR(may_remove(*result.removed));
   rocksdb::WriteBatch batch;
   SB_RETURN_IF_ERROR(StageRemoveVersion(options, &batch, bucket, *result.removed));
   SB_RETURN_IF_ERROR(Commit(&batch));

@@ -120,6 +120,13 @@ absl::Status Dispatch(RequestContext& ctx, Services& s) {
     case Operation::kPutBucketTagging:
     case Operation::kDeleteBucketTagging:
       return HandleTaggingOperation(ctx, s);
+    case Operation::kGetObjectLockConfiguration:
+    case Operation::kPutObjectLockConfiguration:
+    case Operation::kGetObjectRetention:
+    case Operation::kPutObjectRetention:
+    case Operation::kGetObjectLegalHold:
+    case Operation::kPutObjectLegalHold:
+      return HandleObjectLockOperation(ctx, s);
     case Operation::kGetBucketAcl:
     case Operation::kPutBucketAcl:
     case Operation::kGetObjectAcl:

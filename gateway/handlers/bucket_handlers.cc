@@ -1,10 +1,13 @@
 // Bucket-level operations: ListBuckets, CreateBucket, HeadBucket, DeleteBucket,
 // GetBucketLocation, Get/PutBucketVersioning and DeleteObjects.
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/absl_compat.h"
 #include "common/error_reason.h"
 #include "common/status_macros.h"
 #include "gateway/handlers/handler_util.h"
 #include "gateway/handlers/handlers.h"
+#include "gateway/handlers/object_lock_headers.h"
 #include "gateway/internal/md5.h"
 #include "gateway/s3_errors.h"
 #include "gateway/stages/request_conditions.h"
@@ -62,6 +65,16 @@ absl::Status CreateBucket(RequestContext& ctx, Services& s) {
   bucket.set_created_unix_nanos(absl::ToUnixNanos(s.clock.Now()));
   bucket.set_owner(ctx.auth.principal.user);
   bucket.set_region(s.region);
+  // x-amz-bucket-object-lock-enabled: Object Lock, and with it versioning, on for good.
+  if (const std::string* lock = ctx.http.Header("x-amz-bucket-object-lock-enabled")) {
+    if (absl::EqualsIgnoreCase(AsAbsl(*lock), "true")) {
+      bucket.set_object_lock_enabled(true);
+      bucket.set_versioning(metadata::VERSIONING_ENABLED);
+    } else if (!absl::EqualsIgnoreCase(AsAbsl(*lock), "false")) {
+      return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kInvalidArgument,
+                       "x-amz-bucket-object-lock-enabled must be true or false");
+    }
+  }
   absl::Status created = s.meta.CreateBucket(bucket);
   // AWS quirk kept for compatibility: in us-east-1 re-creating a bucket you already own
   // succeeds (and changes nothing); every other region answers BucketAlreadyOwnedByYou.
@@ -122,17 +135,25 @@ absl::Status PutBucketVersioning(RequestContext& ctx, Services& s) {
     return MakeError(absl::StatusCode::kUnimplemented, ErrorReason::kNotImplemented,
                      "MFA delete is not supported by this server.");
   }
-  SB_RETURN_IF_ERROR(s.meta
-                         .UpdateBucket(ctx.req.bucket,
-                                       [&config](metadata::BucketRecord& record) {
-                                         if (config.status == "Enabled") {
-                                           record.set_versioning(metadata::VERSIONING_ENABLED);
-                                         } else if (config.status == "Suspended") {
-                                           record.set_versioning(metadata::VERSIONING_SUSPENDED);
-                                         }
-                                         return absl::OkStatus();
-                                       })
-                         .status());
+  SB_RETURN_IF_ERROR(
+      s.meta
+          .UpdateBucket(ctx.req.bucket,
+                        [&config](metadata::BucketRecord& record) {
+                          if (record.object_lock_enabled() && config.status == "Suspended") {
+                            return MakeError(absl::StatusCode::kFailedPrecondition,
+                                             ErrorReason::kInvalidBucketState,
+                                             "An Object Lock configuration is present on this "
+                                             "bucket, so the versioning state cannot be "
+                                             "changed.");
+                          }
+                          if (config.status == "Enabled") {
+                            record.set_versioning(metadata::VERSIONING_ENABLED);
+                          } else if (config.status == "Suspended") {
+                            record.set_versioning(metadata::VERSIONING_SUSPENDED);
+                          }
+                          return absl::OkStatus();
+                        })
+          .status());
   return ctx.Respond(200, {}, "");
 }
 
@@ -150,7 +171,8 @@ absl::StatusOr<xml::DeletedEntry> DeleteOne(RequestContext& ctx, Services& s,
     return entry;
   }
   SB_ASSIGN_OR_RETURN(metadata::DeleteResult result,
-                      s.objects.DeleteObjectVersion(ctx.req.bucket, obj.key, obj.version_id));
+                      s.objects.DeleteObjectVersion(ctx.req.bucket, obj.key, obj.version_id,
+                                                    LockOverrideFor(ctx, s, obj.key)));
   if (result.removed.has_value() && result.removed->delete_marker()) {
     entry.delete_marker = true;
     entry.delete_marker_version_id = obj.version_id;

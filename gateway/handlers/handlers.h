@@ -59,6 +59,7 @@ absl::Status HandleListOperation(RequestContext& ctx, Services& s);
 absl::Status HandleAdminOperation(RequestContext& ctx, Services& s);
 absl::Status HandleAclOperation(RequestContext& ctx, Services& s);
 absl::Status HandleTaggingOperation(RequestContext& ctx, Services& s);
+absl::Status HandleObjectLockOperation(RequestContext& ctx, Services& s);
 absl::Status HandleAuditOperation(RequestContext& ctx, Services& s);
 absl::Status HandleIamOperation(RequestContext& ctx, Services& s);
 absl::Status HandleBucketPolicyOperation(RequestContext& ctx, Services& s);

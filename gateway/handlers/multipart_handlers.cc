@@ -8,6 +8,7 @@
 #include "common/status_macros.h"
 #include "gateway/handlers/handler_util.h"
 #include "gateway/handlers/handlers.h"
+#include "gateway/handlers/object_lock_headers.h"
 #include "gateway/handlers/range.h"
 #include "gateway/handlers/sse_headers.h"
 #include "gateway/xml/multipart_xml.h"
@@ -40,6 +41,7 @@ absl::Status CreateUpload(RequestContext& ctx, Services& s) {
   SB_RETURN_IF_ERROR(s.meta.GetBucket(ctx.req.bucket).status());
   SB_RETURN_IF_ERROR(CheckAclHeaders(ctx));
   SB_ASSIGN_OR_RETURN(metadata::ObjectRecord tmpl, ObjectTemplateFromRequest(ctx));
+  SB_RETURN_IF_ERROR(ApplyLockHeaders(ctx, s, tmpl, false));  // applied at Complete
   SB_ASSIGN_OR_RETURN(EncryptionSpec requested, EncryptionFromRequest(ctx));
   SB_ASSIGN_OR_RETURN(EncryptionSpec encryption,
                       s.objects.ResolveForBucket(ctx.req.bucket, requested));

@@ -8,6 +8,7 @@
 #include "common/status_macros.h"
 #include "gateway/handlers/handler_util.h"
 #include "gateway/handlers/handlers.h"
+#include "gateway/handlers/object_lock_headers.h"
 #include "gateway/handlers/range.h"
 #include "gateway/handlers/sse_headers.h"
 #include "gateway/xml/object_xml.h"
@@ -38,6 +39,7 @@ absl::Status PutObject(RequestContext& ctx, Services& s) {
   SB_RETURN_IF_ERROR(CheckKey(ctx));
   SB_RETURN_IF_ERROR(CheckAclHeaders(ctx));
   SB_ASSIGN_OR_RETURN(metadata::ObjectRecord tmpl, ObjectTemplateFromRequest(ctx));
+  SB_RETURN_IF_ERROR(ApplyLockHeaders(ctx, s, tmpl, true));
   SB_ASSIGN_OR_RETURN(WriteChecks checks, WriteChecksFromRequest(ctx));
   SB_ASSIGN_OR_RETURN(EncryptionSpec encryption, EncryptionFromRequest(ctx));
   SB_ASSIGN_OR_RETURN(
@@ -133,6 +135,7 @@ absl::Status GetOrHeadObject(RequestContext& ctx, Services& s, bool send_body) {
   SB_RETURN_IF_ERROR(cond);
   HeaderList headers;
   AppendObjectHeaders(obj, headers);
+  AppendLockHeaders(obj, headers);
   AppendEncryptionHeaders(obj, headers, false);
   AppendVersionIdHeader(obj, versioned, headers);
   ApplyResponseOverrides(ctx, headers);
@@ -186,7 +189,8 @@ absl::Status DeleteObject(RequestContext& ctx, Services& s) {
   HeaderList headers;
   if (version_id != nullptr) {
     SB_ASSIGN_OR_RETURN(metadata::DeleteResult result,
-                        s.objects.DeleteObjectVersion(ctx.req.bucket, ctx.req.key, *version_id));
+                        s.objects.DeleteObjectVersion(ctx.req.bucket, ctx.req.key, *version_id,
+                                                      LockOverrideFor(ctx, s, ctx.req.key)));
     if (result.removed.has_value() && result.removed->delete_marker()) {
       headers.emplace_back("x-amz-delete-marker", "true");
     }
@@ -293,6 +297,7 @@ absl::Status CopyObject(RequestContext& ctx, Services& s) {
   } else {
     *tmpl.mutable_tags() = source.tags();
   }
+  SB_RETURN_IF_ERROR(ApplyLockHeaders(ctx, s, tmpl, false));
   // Copying an older version onto its own key is how S3 users restore it: allowed.
   if (src.bucket == ctx.req.bucket && src.key == ctx.req.key && !replace &&
       src.version_id.empty() && ctx.http.Header("x-amz-storage-class") == nullptr &&

@@ -26,6 +26,18 @@ std::string_view ActionFor(Operation op) {
       return "s3:GetBucketVersioning";
     case Operation::kPutBucketVersioning:
       return "s3:PutBucketVersioning";
+    case Operation::kGetObjectLockConfiguration:
+      return "s3:GetBucketObjectLockConfiguration";
+    case Operation::kPutObjectLockConfiguration:
+      return "s3:PutBucketObjectLockConfiguration";
+    case Operation::kGetObjectRetention:
+      return "s3:GetObjectRetention";
+    case Operation::kPutObjectRetention:
+      return "s3:PutObjectRetention";
+    case Operation::kGetObjectLegalHold:
+      return "s3:GetObjectLegalHold";
+    case Operation::kPutObjectLegalHold:
+      return "s3:PutObjectLegalHold";
     case Operation::kListObjectVersions:
       return "s3:ListBucketVersions";
     case Operation::kGetBucketAcl:

@@ -252,7 +252,7 @@ TEST(RouterTest, OperationNamesAreDistinctAndStable) {
   EXPECT_EQ(OperationName(Operation::kUploadPartCopy), "UploadPartCopy");
   std::vector<std::string_view> names;
   for (int i = static_cast<int>(Operation::kUnknown);
-       i <= static_cast<int>(Operation::kDeleteObjectTagging); ++i) {
+       i <= static_cast<int>(Operation::kPutObjectLegalHold); ++i) {
     std::string_view name = OperationName(static_cast<Operation>(i));
     EXPECT_FALSE(name.empty());
     if (i != static_cast<int>(Operation::kUnknown)) {

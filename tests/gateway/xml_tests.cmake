@@ -7,4 +7,5 @@ sb_unit_test(NAME gateway_xml_test
     xml_roundtrip_test.cc
     xml_encryption_test.cc
     xml_sts_test.cc
+    xml_object_lock_test.cc
   DEPS sb::gateway_xml pugixml::pugixml)
