@@ -1,5 +1,6 @@
 #include "gateway/object_encryption.h"
 
+#include <atomic>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -20,6 +21,13 @@ absl::Status InvalidRequest(std::string_view message) {
 
 }  // namespace
 
+namespace {
+std::atomic<bool> g_store_unencrypted{false};
+}  // namespace
+
+void SetStoreUnencryptedByDefault(bool on) { g_store_unencrypted.store(on); }
+bool StoreUnencryptedByDefault() { return g_store_unencrypted.load(std::memory_order_relaxed); }
+
 absl::StatusOr<EncryptionSpec> ResolveEncryption(const metadata::BucketRecord& bucket,
                                                  EncryptionSpec spec) {
   if (!spec.mode.has_value()) {
@@ -29,6 +37,7 @@ absl::StatusOr<EncryptionSpec> ResolveEncryption(const metadata::BucketRecord& b
       spec.kms_key_id = def.kms_master_key_id();
     } else {
       spec.mode = sse::SseMode::kS3;
+      spec.unencrypted = StoreUnencryptedByDefault();
     }
   }
   if (*spec.mode == sse::SseMode::kKms && spec.kms_key_id.empty()) {
@@ -46,6 +55,7 @@ void SetEncryptionFields(const EncryptionSpec& spec, metadata::ObjectRecord* rec
   record->clear_sse_kms_context();
   record->clear_sse_customer_algorithm();
   record->clear_sse_customer_key_md5();
+  if (spec.unencrypted) return;
   switch (spec.mode.value_or(sse::SseMode::kS3)) {
     case sse::SseMode::kS3:
       record->set_sse_algorithm(kAes256);
@@ -91,6 +101,8 @@ absl::StatusOr<EncryptionSpec> SpecFromRecord(const metadata::ObjectRecord& reco
     spec.kms_context = KmsContextOf(record);
   } else {
     spec.mode = sse::SseMode::kS3;
+    // A multipart upload created under --insecure-no-encryption keeps its parts plaintext.
+    spec.unencrypted = record.sse_algorithm().empty() && StoreUnencryptedByDefault();
   }
   return spec;
 }

@@ -30,10 +30,20 @@ struct EncryptionSpec {
   std::string kms_key_id;                    // kKms; empty: kDefaultKmsKeyId
   sse::EncryptionContext kms_context;        // kKms: the caller's extra pairs
   std::optional<sse::SseCKey> customer_key;  // kCustomer
+  // Store plaintext (mode stays kS3 for callers that need one): only ever set by
+  // ResolveEncryption/SpecFromRecord under --insecure-no-encryption.
+  bool unencrypted = false;
 };
 
+// The server's --insecure-no-encryption switch (measurement only, docs/security.md): new
+// objects that ask for no encryption, in buckets without a default, are stored unencrypted.
+// Set once at startup, before any request; off by default. Thread-safe.
+void SetStoreUnencryptedByDefault(bool on);
+bool StoreUnencryptedByDefault();
+
 // Fills in the bucket default and the default KMS key: the result has `mode` set, and a
-// key id for kKms. InvalidArgument if kCustomer comes without a key.
+// key id for kKms (or `unencrypted`, see SetStoreUnencryptedByDefault). InvalidArgument if
+// kCustomer comes without a key.
 absl::StatusOr<EncryptionSpec> ResolveEncryption(const metadata::BucketRecord& bucket,
                                                  EncryptionSpec spec);
 

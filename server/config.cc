@@ -125,6 +125,10 @@ absl::StatusOr<Config> LoadConfig(int argc, char** argv, bool* exit_now) {
   app.add_option("--audit-mode", audit_mode,
                  "fail-closed (default: a response completes only once its audit record is "
                  "durable) or best-effort");
+  bool insecure_no_encryption = false;
+  app.add_flag("--insecure-no-encryption", insecure_no_encryption,
+               "MEASUREMENT ONLY: store new objects without SSE headers unencrypted, so a "
+               "benchmark can compare (default $STRONGBOX_INSECURE_NO_ENCRYPTION)");
   int sts_min = -1;
   app.add_option("--sts-min-duration", sts_min,
                  "shortest STS AssumeRole DurationSeconds accepted (default 900, as AWS; "
@@ -164,6 +168,15 @@ absl::StatusOr<Config> LoadConfig(int argc, char** argv, bool* exit_now) {
     }
   }
 
+  config.insecure_no_encryption = insecure_no_encryption;
+  if (const char* e = Env("STRONGBOX_INSECURE_NO_ENCRYPTION")) {
+    const std::string v = e;
+    if (v == "1" || v == "true") {
+      config.insecure_no_encryption = true;
+    } else if (!v.empty() && v != "0" && v != "false") {
+      return absl::InvalidArgumentError("bad STRONGBOX_INSECURE_NO_ENCRYPTION");
+    }
+  }
   if (audit_mode.empty()) {
     if (const char* e = Env("STRONGBOX_AUDIT_MODE")) audit_mode = e;
   }

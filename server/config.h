@@ -19,6 +19,9 @@ struct Config {
   std::string region = "us-east-1";
   std::string kms_key_file;  // KMS root key file; empty: $STRONGBOX_KMS_KEY or <meta>/kms-root.key
   bool audit_best_effort = false;  // default fail-closed: no response before its record is durable
+  // Measurement only (docs/security.md): new objects without SSE headers, in buckets
+  // without a default, are stored unencrypted. Warned about at every start.
+  bool insecure_no_encryption = false;
   int sts_min_duration_seconds = 900;  // AssumeRole's shortest DurationSeconds (AWS: 900)
   std::string root_access_key;         // from the environment only
   std::string root_secret_key;

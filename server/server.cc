@@ -13,6 +13,7 @@
 #include "gateway/audit_sink.h"
 #include "gateway/handlers/handlers.h"
 #include "gateway/http_server.h"
+#include "gateway/object_encryption.h"
 #include "gateway/object_service.h"
 #include "gateway/pipeline.h"
 #include "gateway/request_metrics.h"
@@ -134,6 +135,13 @@ absl::Status Run(const Config& config) {
                         kVersion);
 
   PrintCredentials(root);
+  gateway::SetStoreUnencryptedByDefault(config.insecure_no_encryption);
+  if (config.insecure_no_encryption) {
+    Log(LogLevel::kWarn,
+        "INSECURE: --insecure-no-encryption is set. New objects without SSE headers are "
+        "stored UNENCRYPTED on the drives. This switch exists only to measure the cost of "
+        "encryption; never use it for real data.");
+  }
   Log(LogLevel::kInfo, "started",
       {{"version", kVersion},
        {"drives", absl::StrJoin(config.drives, ",")},

@@ -9,6 +9,11 @@ namespace sb::gateway::internal {
 absl::StatusOr<std::unique_ptr<EncryptedWriter>> EncryptedWriter::Start(
     erasure::DataPlane& data, sse::Keyring& keyring, const EncryptionSpec& spec,
     const sse::EncryptionContext& context) {
+  if (spec.unencrypted) {
+    SB_ASSIGN_OR_RETURN(std::unique_ptr<erasure::ObjectWriter> writer, data.NewWriter());
+    return std::unique_ptr<EncryptedWriter>(
+        new EncryptedWriter(std::move(writer), std::nullopt, std::nullopt, false));
+  }
   SB_ASSIGN_OR_RETURN(sse::ObjectKey key, NewObjectKey(keyring, spec, context));
   SB_ASSIGN_OR_RETURN(sse::EncryptingStream stream,
                       sse::EncryptingStream::Create(key.data_key, key.metadata.base_nonce,
@@ -19,8 +24,9 @@ absl::StatusOr<std::unique_ptr<EncryptedWriter>> EncryptedWriter::Start(
       new EncryptedWriter(std::move(writer), std::move(key), std::move(stream), customer));
 }
 
-EncryptedWriter::EncryptedWriter(std::unique_ptr<erasure::ObjectWriter> writer, sse::ObjectKey key,
-                                 sse::EncryptingStream stream, bool customer)
+EncryptedWriter::EncryptedWriter(std::unique_ptr<erasure::ObjectWriter> writer,
+                                 std::optional<sse::ObjectKey> key,
+                                 std::optional<sse::EncryptingStream> stream, bool customer)
     : writer_(std::move(writer)),
       key_(std::move(key)),
       stream_(std::move(stream)),
@@ -40,8 +46,9 @@ absl::Status EncryptedWriter::WriteCiphertext() {
 
 absl::Status EncryptedWriter::Write(std::string_view plaintext) {
   plain_md5_.Update(plaintext);
-  absl::Status s = stream_.Update(plaintext, &ciphertext_);
-  if (s.ok()) s = WriteCiphertext();
+  plaintext_size_ += plaintext.size();
+  absl::Status s = stream_ ? stream_->Update(plaintext, &ciphertext_) : writer_->Write(plaintext);
+  if (s.ok() && stream_) s = WriteCiphertext();
   if (!s.ok()) Abort();
   return s;
 }
@@ -50,9 +57,9 @@ std::string EncryptedWriter::PlaintextMd5() { return plain_md5_.FinishRaw(); }
 
 absl::StatusOr<metadata::DataPart> EncryptedWriter::Finish(uint32_t part_number,
                                                            std::string_view plaintext_md5) {
-  absl::Status s = stream_.Finish(&ciphertext_);
+  absl::Status s = stream_ ? stream_->Finish(&ciphertext_) : absl::OkStatus();
   // The lone tag of an empty object protects nothing a reader would ever fetch.
-  if (s.ok() && stream_.plaintext_size() == 0) ciphertext_.clear();
+  if (s.ok() && plaintext_size_ == 0) ciphertext_.clear();
   if (s.ok()) s = WriteCiphertext();
   if (!s.ok()) {
     Abort();
@@ -64,13 +71,15 @@ absl::StatusOr<metadata::DataPart> EncryptedWriter::Finish(uint32_t part_number,
     return ref.status();
   }
   done_ = true;
-  key_.metadata.plaintext_size = stream_.plaintext_size();
   metadata::DataPart part;
   part.set_part_number(part_number);
-  part.set_size(stream_.plaintext_size());
+  part.set_size(plaintext_size_);
   part.set_etag(HexEncode(customer_ ? cipher_md5_.FinishRaw() : std::string(plaintext_md5)));
   part.set_data_ref(ref->Serialize());
-  part.set_sse(key_.metadata.Serialize());
+  if (key_) {
+    key_->metadata.plaintext_size = plaintext_size_;
+    part.set_sse(key_->metadata.Serialize());
+  }
   return part;
 }
 

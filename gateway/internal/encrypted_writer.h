@@ -1,11 +1,13 @@
 // EncryptedWriter: the write side of encryption at rest. Takes an object's (part's)
 // plaintext in chunks, hashes it for the ETag, seals it into SSE packages and streams the
 // ciphertext into an erasure ObjectWriter. Memory: at most one package plus one chunk.
+// A spec marked `unencrypted` (--insecure-no-encryption) streams the plaintext as is.
 // Not thread-safe (one per request).
 #pragma once
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -30,7 +32,7 @@ class EncryptedWriter {
 
   // Encrypts and writes the next plaintext bytes. On error the writer is aborted.
   absl::Status Write(std::string_view plaintext);
-  uint64_t plaintext_size() const { return stream_.plaintext_size(); }
+  uint64_t plaintext_size() const { return plaintext_size_; }
   // Raw MD5 of all plaintext written; call once, after the last Write.
   std::string PlaintextMd5();
   // Seals the last package, makes the data durable and returns the part (plaintext size,
@@ -41,13 +43,14 @@ class EncryptedWriter {
   void Abort();
 
  private:
-  EncryptedWriter(std::unique_ptr<erasure::ObjectWriter> writer, sse::ObjectKey key,
-                  sse::EncryptingStream stream, bool customer);
+  EncryptedWriter(std::unique_ptr<erasure::ObjectWriter> writer, std::optional<sse::ObjectKey> key,
+                  std::optional<sse::EncryptingStream> stream, bool customer);
   absl::Status WriteCiphertext();
 
   std::unique_ptr<erasure::ObjectWriter> writer_;
-  sse::ObjectKey key_;
-  sse::EncryptingStream stream_;
+  std::optional<sse::ObjectKey> key_;            // nullopt: unencrypted
+  std::optional<sse::EncryptingStream> stream_;  // nullopt: unencrypted
+  uint64_t plaintext_size_ = 0;
   const bool customer_;  // SSE-C: the ETag is not a digest of the plaintext
   Md5 plain_md5_;
   Md5 cipher_md5_;

@@ -1,5 +1,6 @@
 """sbctl bench end to end against the real server: short PUT, GET, LIST and mixed runs, the
-shape of the --json results file, and that the benchmark's bucket is gone afterwards. No
+shape of the --json results file, that the benchmark's bucket is gone afterwards, and the
+server's --insecure-no-encryption measurement switch (plaintext on the drives only with it). No
 figure is ever compared with a threshold (the machines are noisy)."""
 
 import json
@@ -99,6 +100,77 @@ class SbctlBenchTest(SbctlServerTestCase):
             self.assertEqual(res.returncode, 1, args)
         res = self.sbctl("bench", "nosuchalias", "--duration", "100ms", check=False)
         self.assertNotEqual(res.returncode, 0)
+
+
+def drive_bytes(data_dir):
+    """Everything stored under the server's drive folders, concatenated."""
+    out = bytearray()
+    for root, _, files in os.walk(os.path.join(data_dir, "drives")):
+        for name in files:
+            with open(os.path.join(root, name), "rb") as f:
+                out += f.read()
+    return bytes(out)
+
+
+MARKER = b"strongbox-plaintext-marker-" * 8
+
+
+class EncryptionSwitchTest(SbctlServerTestCase):
+    """Without --insecure-no-encryption nothing reaches the drives in plaintext."""
+    timeout_seconds = 120
+
+    def test_default_encrypts(self):
+        bucket = unique_bucket("enc")
+        self.s3.create_bucket(Bucket=bucket)
+        self.s3.put_object(Bucket=bucket, Key="k", Body=MARKER)
+        self.assertEqual(self.s3.head_object(Bucket=bucket, Key="k")["ServerSideEncryption"],
+                         "AES256")
+        self.assertNotIn(MARKER, drive_bytes(self.server.data_dir))
+
+
+class InsecureNoEncryptionTest(SbctlServerTestCase):
+    """--insecure-no-encryption (measurement only): objects without SSE headers are stored
+    as plaintext; explicit SSE and bucket defaults are still honoured; reads work."""
+    timeout_seconds = 180
+    server_args = ("--insecure-no-encryption",)
+
+    def test_warns_at_start(self):
+        self.assertIn("UNENCRYPTED", self.server.log_tail(1000000))
+
+    def test_plain_object_stored_unencrypted(self):
+        bucket = unique_bucket("plain")
+        self.s3.create_bucket(Bucket=bucket)
+        self.s3.put_object(Bucket=bucket, Key="k", Body=MARKER)
+        self.assertNotIn("ServerSideEncryption", self.s3.head_object(Bucket=bucket, Key="k"))
+        self.assertEqual(self.s3.get_object(Bucket=bucket, Key="k")["Body"].read(), MARKER)
+        self.assertIn(MARKER, drive_bytes(self.server.data_dir))
+        # an explicit request and a bucket default still encrypt
+        self.s3.put_object(Bucket=bucket, Key="e", Body=MARKER + b"e",
+                           ServerSideEncryption="AES256")
+        self.assertEqual(self.s3.head_object(Bucket=bucket, Key="e")["ServerSideEncryption"],
+                         "AES256")
+        self.assertEqual(self.s3.get_object(Bucket=bucket, Key="e")["Body"].read(), MARKER + b"e")
+        self.assertNotIn(MARKER + b"e", drive_bytes(self.server.data_dir))
+
+    def test_multipart_unencrypted(self):
+        bucket = unique_bucket("plainmp")
+        self.s3.create_bucket(Bucket=bucket)
+        up = self.s3.create_multipart_upload(Bucket=bucket, Key="m")["UploadId"]
+        part = MARKER * 30000  # > 5 MiB
+        etag = self.s3.upload_part(Bucket=bucket, Key="m", UploadId=up, PartNumber=1,
+                                   Body=part)["ETag"]
+        self.s3.complete_multipart_upload(Bucket=bucket, Key="m", UploadId=up, MultipartUpload={
+            "Parts": [{"ETag": etag, "PartNumber": 1}]})
+        self.assertEqual(self.s3.get_object(Bucket=bucket, Key="m")["Body"].read(), part)
+        self.assertNotIn("ServerSideEncryption", self.s3.head_object(Bucket=bucket, Key="m"))
+
+    def test_bench_reports_unencrypted(self):
+        with tempfile.TemporaryDirectory(prefix="sb-bench-") as d:
+            path = os.path.join(d, "out.json")
+            self.sbctl("bench", "t", "--size", "4KiB", "--objects", "2", "--concurrency", "1",
+                       "--duration", "300ms", "--json", path)
+            with open(path) as f:
+                self.assertFalse(json.load(f)["server_side_encryption"])
 
 
 if __name__ == "__main__":
