@@ -3,6 +3,7 @@
 add_library(sb_gateway
   ${CMAKE_CURRENT_SOURCE_DIR}/http_types.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/http_server.cc
+  ${CMAKE_CURRENT_SOURCE_DIR}/tls_context.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/s3_request.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/s3_router.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/iam_routes.cc
@@ -46,5 +47,5 @@ add_library(sb::gateway ALIAS sb_gateway)
 target_link_libraries(sb_gateway
   PUBLIC sb::common sb::metrics sb::gateway_auth sb::gateway_xml sb::metadata sb::erasure sb::policy
          sb::audit sb::sse sb::bearer_token sb::object_lock
-  PRIVATE Boost::json OpenSSL::Crypto Threads::Threads)
+  PRIVATE Boost::json OpenSSL::SSL OpenSSL::Crypto Threads::Threads)
 target_include_directories(sb_gateway SYSTEM PRIVATE ${Boost_INCLUDE_DIRS})

@@ -1,8 +1,12 @@
 // The only translation unit that includes Boost.Beast / Asio.
 #include "gateway/http_server.h"
 
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -28,6 +32,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/error_reason.h"
 #include "common/logging.h"
+#include "gateway/tls_context.h"
 
 namespace sb::gateway {
 namespace {
@@ -52,6 +57,9 @@ void SetSocketOptions(tcp::socket& socket, absl::Duration timeout) {
 // `timeout` for the peer. Asio's blocking operations cannot time out by themselves: on
 // EAGAIN from SO_RCVTIMEO they poll again without a limit, so an idle or stalled client
 // would hold its connection thread forever.
+//
+// With StartTls the stream speaks TLS through OpenSSL on the (then non-blocking) socket:
+// every SSL_read/SSL_write that wants the socket waits for it with the same timeout.
 class TimedStream {
  public:
   TimedStream(tcp::socket& socket, absl::Duration timeout)
@@ -61,8 +69,77 @@ class TimedStream {
                         : static_cast<int>(std::clamp<int64_t>(absl::ToInt64Milliseconds(timeout),
                                                                1, 1 << 30))) {}
 
+  ~TimedStream() { SSL_free(ssl_); }  // no I/O: the socket may be closed by now
+
+  // Sends a TLS close_notify on a healthy connection (never waiting for the peer's); call
+  // before closing the socket.
+  void EndTls() {
+    if (ssl_ != nullptr && !tls_broken_) {
+      ERR_clear_error();
+      SSL_shutdown(ssl_);
+    }
+    tls_broken_ = true;
+  }
+  TimedStream(const TimedStream&) = delete;
+  TimedStream& operator=(const TimedStream&) = delete;
+
+  // Makes the socket non-blocking and runs the server side of a TLS handshake with a new
+  // SSL from `ctx` (which keeps its own reference to the context). False on failure.
+  bool StartTls(SSL_CTX* ctx, std::string* error) {
+    ssl_ = SSL_new(ctx);
+    if (ssl_ == nullptr) return false;
+    const int fd = socket_.native_handle();
+    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
+    SSL_set_fd(ssl_, fd);
+    for (;;) {
+      ERR_clear_error();
+      int r = SSL_accept(ssl_);
+      if (r == 1) return true;
+      beast::error_code ec;
+      int err = SSL_get_error(ssl_, r);
+      if ((err == SSL_ERROR_WANT_READ && Wait(POLLIN, ec)) ||
+          (err == SSL_ERROR_WANT_WRITE && Wait(POLLOUT, ec))) {
+        continue;
+      }
+      tls_broken_ = true;
+      unsigned long e = ERR_peek_error();
+      *error = ec ? ec.message() : e != 0 ? ERR_reason_error_string(e) : "connection closed";
+      return false;
+    }
+  }
+
+  bool tls() const { return ssl_ != nullptr; }
+
+  // Subject CN of the client certificate if the peer sent one that verified, else "".
+  std::string VerifiedClientCn() const {
+    if (ssl_ == nullptr || SSL_get_verify_result(ssl_) != X509_V_OK) return "";
+    X509* peer = SSL_get1_peer_certificate(ssl_);
+    if (peer == nullptr) return "";
+    std::string cn;
+    X509_NAME* subject = X509_get_subject_name(peer);
+    int index = X509_NAME_get_index_by_NID(subject, NID_commonName, -1);
+    if (index >= 0) {
+      unsigned char* utf8 = nullptr;
+      int len =
+          ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, index)));
+      if (len > 0) cn.assign(reinterpret_cast<char*>(utf8), static_cast<size_t>(len));
+      OPENSSL_free(utf8);
+    }
+    X509_free(peer);
+    return cn;
+  }
+
   template <class MutableBufferSequence>
   size_t read_some(const MutableBufferSequence& buffers, beast::error_code& ec) {
+    if (ssl_ != nullptr) {
+      for (auto it = asio::buffer_sequence_begin(buffers); it != asio::buffer_sequence_end(buffers);
+           ++it) {
+        asio::mutable_buffer b = *it;
+        if (b.size() > 0) return TlsIo(true, b.data(), b.size(), ec);
+      }
+      ec = {};
+      return 0;
+    }
     if (!Wait(POLLIN, ec)) return 0;
     return socket_.read_some(buffers, ec);
   }
@@ -75,6 +152,15 @@ class TimedStream {
   }
   template <class ConstBufferSequence>
   size_t write_some(const ConstBufferSequence& buffers, beast::error_code& ec) {
+    if (ssl_ != nullptr) {
+      for (auto it = asio::buffer_sequence_begin(buffers); it != asio::buffer_sequence_end(buffers);
+           ++it) {
+        asio::const_buffer b = *it;
+        if (b.size() > 0) return TlsIo(false, const_cast<void*>(b.data()), b.size(), ec);
+      }
+      ec = {};
+      return 0;
+    }
     if (!Wait(POLLOUT, ec)) return 0;
     return socket_.write_some(buffers, ec);
   }
@@ -87,6 +173,40 @@ class TimedStream {
   }
 
  private:
+  // One SSL_read or SSL_write, waiting (bounded) whenever TLS needs the socket. A clean or
+  // unannounced close reads as eof; any other failure as connection_reset.
+  size_t TlsIo(bool read, void* data, size_t size, beast::error_code& ec) {
+    if (tls_broken_) {
+      ec = asio::error::connection_reset;
+      return 0;
+    }
+    for (;;) {
+      ERR_clear_error();
+      size_t n = 0;
+      int r = read ? SSL_read_ex(ssl_, data, size, &n) : SSL_write_ex(ssl_, data, size, &n);
+      if (r == 1) {
+        ec = {};
+        return n;
+      }
+      int err = SSL_get_error(ssl_, r);
+      if (err == SSL_ERROR_WANT_READ) {
+        if (!Wait(POLLIN, ec)) return 0;
+        continue;
+      }
+      if (err == SSL_ERROR_WANT_WRITE) {
+        if (!Wait(POLLOUT, ec)) return 0;
+        continue;
+      }
+      if (err == SSL_ERROR_ZERO_RETURN) {
+        ec = asio::error::eof;
+      } else {
+        tls_broken_ = true;
+        ec = asio::error::connection_reset;
+      }
+      return 0;
+    }
+  }
+
   // False with ec = timed_out if the socket did not become ready in time. Errors and
   // hang-ups count as ready: the following read/write reports them.
   bool Wait(short events, beast::error_code& ec) {
@@ -107,6 +227,8 @@ class TimedStream {
 
   tcp::socket& socket_;
   int timeout_ms_;
+  SSL* ssl_ = nullptr;
+  bool tls_broken_ = false;  // after a fatal TLS error no further SSL calls (not even shutdown)
 };
 
 // Streams the request body out of the Beast parser into caller buffers.
@@ -326,8 +448,11 @@ class BeastHttpServer final : public HttpServer {
         if (!over_limit) ++open_;
       }
       if (over_limit) {
-        TimedStream stream(socket, options_.idle_timeout);
-        WriteSimpleError(stream, 503, "SlowDown");
+        // On a TLS port a plaintext answer would be garbage to the client: just close.
+        if (options_.tls == nullptr) {
+          TimedStream stream(socket, options_.idle_timeout);
+          WriteSimpleError(stream, 503, "SlowDown");
+        }
         continue;
       }
       std::thread([this, s = std::move(socket)]() mutable { Serve(std::move(s)); }).detach();
@@ -357,7 +482,20 @@ class BeastHttpServer final : public HttpServer {
     if (!ec) remote = ep.address().to_string();
     beast::flat_buffer buffer;
     const int fd = socket.native_handle();
-    for (;;) {
+    std::string client_cn;
+    bool serving = true;
+    if (options_.tls != nullptr) {
+      SSL_CTX* ctx = options_.tls->Acquire();
+      std::string error;
+      serving = stream.StartTls(ctx, &error);
+      SSL_CTX_free(ctx);  // the connection's SSL holds its own reference
+      if (serving) {
+        client_cn = stream.VerifiedClientCn();
+      } else {
+        Log(LogLevel::kDebug, "TLS handshake failed", {{"remote", remote}, {"error", error}});
+      }
+    }
+    while (serving) {
       if (!SetIdle(fd, true)) break;
       Parser parser;
       parser.header_limit(static_cast<uint32_t>(options_.max_header_bytes));
@@ -378,18 +516,19 @@ class BeastHttpServer final : public HttpServer {
         }
         break;
       }
-      if (!ServeOne(stream, buffer, parser, remote)) break;
+      if (!ServeOne(stream, buffer, parser, remote, client_cn)) break;
     }
     socket.shutdown(tcp::socket::shutdown_both, ec);
     socket.close(ec);
     std::lock_guard<std::mutex> lock(mu_);
     --open_;
     cv_.notify_all();
+    stream.EndTls();
   }
 
   // Returns true if the connection can serve another request.
   bool ServeOne(TimedStream& socket, beast::flat_buffer& buffer, Parser& parser,
-                const std::string& remote) {
+                const std::string& remote, const std::string& client_cn) {
     const auto& req = parser.get();
     HttpRequestHead head;
     head.method = std::string(req.method_string());
@@ -400,6 +539,8 @@ class BeastHttpServer final : public HttpServer {
       std::string name(field.name_string());
       absl::AsciiStrToLower(&name);
       head.headers.emplace_back(std::move(name), std::string(field.value()));
+    head.tls = socket.tls();
+    head.tls_client_cn = client_cn;
     }
     // No length and not chunked means no body (RFC 9112 6.3); content_length stays unset
     // so handlers that require the header can say so (411 MissingContentLength).

@@ -19,6 +19,8 @@
 namespace sb::gateway {
 
 class HttpHandler {
+class TlsContext;
+
  public:
   virtual ~HttpHandler() = default;
   // Handles one request; must write a complete response through `out` (unless the
@@ -40,6 +42,9 @@ class HttpServer {
   virtual ~HttpServer() = default;
 
   // Binds and starts accepting on a background thread. Fails if the address is unusable.
+  // HTTPS when set: every connection handshakes with the context current at accept time
+  // (so TlsContext::Reload affects new connections only). Must outlive the server.
+  const TlsContext* tls = nullptr;
   static absl::StatusOr<std::unique_ptr<HttpServer>> Start(const HttpServerOptions& options,
                                                            HttpHandler* handler);
 

@@ -24,6 +24,9 @@ struct HttpRequestHead {
   HeaderList headers;
   std::string remote_ip;
   bool tls = false;
+  // Subject CN of the client certificate, when the TLS peer presented one that verified
+  // against --tls-client-ca (mutual TLS); empty otherwise.
+  std::string tls_client_cn;
   // Body length from Content-Length; nullopt when absent (or Transfer-Encoding chunked).
   std::optional<uint64_t> content_length;
   bool chunked = false;  // Transfer-Encoding: chunked (decoded by the server)

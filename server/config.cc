@@ -134,6 +134,15 @@ absl::StatusOr<Config> LoadConfig(int argc, char** argv, bool* exit_now) {
                  "shortest STS AssumeRole DurationSeconds accepted (default 900, as AWS; "
                  "lower it only for testing)")
       ->check(CLI::Range(1, 900));
+  std::string tls_cert, tls_key, tls_client_ca;
+  app.add_option("--tls-cert", tls_cert,
+                 "PEM certificate chain: serve HTTPS (TLS 1.2/1.3) on the S3 port; reloaded "
+                 "with the key on SIGHUP (default $STRONGBOX_TLS_CERT)");
+  app.add_option("--tls-key", tls_key,
+                 "PEM private key for --tls-cert (default $STRONGBOX_TLS_KEY)");
+  app.add_option("--tls-client-ca", tls_client_ca,
+                 "PEM CA bundle: request client certificates (optional) and verify them; a "
+                 "verified one can AssumeRoleWithCertificate (default $STRONGBOX_TLS_CLIENT_CA)");
   app.set_version_flag("--version", "strongbox 0.1.0");
   try {
     app.parse(argc, argv);
@@ -196,6 +205,15 @@ absl::StatusOr<Config> LoadConfig(int argc, char** argv, bool* exit_now) {
   if (!address.empty()) {
     auto s = ParseAddress(address, &config);
     if (!s.ok()) return s;
+  }
+  config.tls_cert_file = pick(tls_cert, "STRONGBOX_TLS_CERT", "");
+  config.tls_key_file = pick(tls_key, "STRONGBOX_TLS_KEY", "");
+  config.tls_client_ca_file = pick(tls_client_ca, "STRONGBOX_TLS_CLIENT_CA", "");
+  if (config.tls_cert_file.empty() != config.tls_key_file.empty()) {
+    return absl::InvalidArgumentError("--tls-cert and --tls-key go together");
+  }
+  if (!config.tls_client_ca_file.empty() && config.tls_cert_file.empty()) {
+    return absl::InvalidArgumentError("--tls-client-ca needs --tls-cert and --tls-key");
   }
   config.kms_key_file = kms_key_file;
   if (config.kms_key_file.empty()) {

@@ -23,7 +23,11 @@ struct Config {
   // without a default, are stored unencrypted. Warned about at every start.
   bool insecure_no_encryption = false;
   int sts_min_duration_seconds = 900;  // AssumeRole's shortest DurationSeconds (AWS: 900)
-  std::string root_access_key;         // from the environment only
+  // HTTPS on the S3 port when both are set (PEM files; reloaded on SIGHUP).
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  std::string tls_client_ca_file;  // mutual TLS: CA that verifies optional client certificates
+  std::string root_access_key;     // from the environment only
   std::string root_secret_key;
 };
 

@@ -18,6 +18,7 @@
 #include "gateway/pipeline.h"
 #include "gateway/request_metrics.h"
 #include "gateway/stages/stages.h"
+#include "gateway/tls_context.h"
 #include "metadata/metadata_store.h"
 #include "policy/audit/audit_log.h"
 #include "policy/authorizer.h"
@@ -65,6 +66,7 @@ absl::Status Run(const Config& config) {
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);  // reloads the TLS certificate
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
 
@@ -128,6 +130,12 @@ absl::Status Run(const Config& config) {
   gateway::HttpServerOptions http_options;
   http_options.host = config.host;
   http_options.port = config.port;
+  std::unique_ptr<gateway::TlsContext> tls;
+  if (!config.tls_cert_file.empty()) {
+    SB_ASSIGN_OR_RETURN(tls, gateway::TlsContext::Load({config.tls_cert_file, config.tls_key_file,
+                                                        config.tls_client_ca_file}));
+    http_options.tls = tls.get();
+  }
   SB_ASSIGN_OR_RETURN(auto http, gateway::HttpServer::Start(http_options, &pipeline));
   RegisterServerMetrics(metrics_registry,
                         {meta.get(), data.get(), audit_log.get(), keyring.get(),
@@ -148,11 +156,27 @@ absl::Status Run(const Config& config) {
        {"erasure", absl::StrCat(data->DataShards(), "+", data->ParityShards())},
        {"meta", config.meta_dir},
        {"audit", config.audit_best_effort ? "best-effort" : "fail-closed"}});
-  std::printf("listening on http://%s\n", http->BoundAddress().c_str());
+  std::printf("listening on %s://%s\n", tls ? "https" : "http", http->BoundAddress().c_str());
   std::fflush(stdout);
 
   int sig = 0;
-  sigwait(&signals, &sig);
+  for (;;) {
+    sigwait(&signals, &sig);
+    if (sig != SIGHUP) break;
+    if (tls == nullptr) {
+      Log(LogLevel::kInfo, "SIGHUP: nothing to reload (no TLS)");
+      continue;
+    }
+    // New handshakes use the new certificate; open connections keep theirs. A bad new
+    // file keeps the old certificate in service.
+    absl::Status reloaded = tls->Reload();
+    if (reloaded.ok()) {
+      Log(LogLevel::kInfo, "TLS certificate reloaded", {{"cert", config.tls_cert_file}});
+    } else {
+      Log(LogLevel::kError, "TLS certificate reload failed; keeping the previous one",
+          {{"error", reloaded.ToString()}});
+    }
+  }
   Log(LogLevel::kInfo, "stopping: draining in-flight requests",
       {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
   size_t left = http->Drain(absl::Seconds(30));

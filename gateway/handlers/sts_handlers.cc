@@ -2,6 +2,13 @@
 // calling IAM user temporary credentials for itself (any RoleArn is accepted, as MinIO does,
 // until roles exist), optionally narrowed by an inline session policy. The credentials are
 // IAM keys of kind kSession: they expire, and every request must carry the session token.
+//
+// AssumeRoleWithCertificate (as MinIO's): over mutual TLS, the subject CN of the client
+// certificate that verified against --tls-client-ca names a service account by its access
+// key id; the answer is temporary credentials of that service account's user, narrowed by
+// the service account's policy (the same permissions as the service account itself). The
+// request needs no signature: the certificate is the credential.
+#include <algorithm>
 #include <map>
 #include <string>
 #include <string_view>
@@ -128,6 +135,49 @@ absl::Status AssumeRole(RequestContext& ctx, Services& s, const Params& params) 
   return ctx.Respond(200, {}, xml::AssumeRoleResponseXml(result), "text/xml");
 }
 
+absl::Status AssumeRoleWithCertificate(RequestContext& ctx, Services& s, const Params& params) {
+  const std::string& cn = ctx.http.tls_client_cn;
+  if (!ctx.http.tls || cn.empty()) {
+    return MakeError(absl::StatusCode::kPermissionDenied, ErrorReason::kAccessDenied,
+                     "AssumeRoleWithCertificate requires a client certificate verified by the "
+                     "server's --tls-client-ca");
+  }
+  if (s.iam == nullptr) {
+    return MakeError(absl::StatusCode::kFailedPrecondition, ErrorReason::kNotImplemented,
+                     "IAM is not enabled on this server");
+  }
+  // LookupAccessKey refuses an inactive or expired key and a disabled user.
+  auto identity = s.iam->LookupAccessKey(cn);
+  auto key = s.iam->GetAccessKey(cn);
+  if (!identity.ok() || !key.ok() || key->first.kind != policy::iam::KeyKind::kServiceAccount) {
+    return MakeError(absl::StatusCode::kPermissionDenied, ErrorReason::kAccessDenied,
+                     "the client certificate's subject CN does not name an active service "
+                     "account");
+  }
+  const policy::iam::AccessKeyInfo& account = key->first;
+  SB_ASSIGN_OR_RETURN(absl::Duration duration, SessionDuration(params, s.sts_min_duration));
+  if (account.expires.has_value()) {  // never outlive the service account itself
+    duration = std::min(duration, *account.expires - s.clock.Now());
+    if (duration <= absl::ZeroDuration()) {
+      return MakeError(absl::StatusCode::kPermissionDenied, ErrorReason::kAccessDenied,
+                       "the service account has expired");
+    }
+  }
+  SB_ASSIGN_OR_RETURN(policy::iam::NewSession session,
+                      s.iam->CreateSession(account.user, account.policy, duration));
+  xml::AssumeRoleResult result;
+  result.action = "AssumeRoleWithCertificate";
+  result.assumed_role_arn = absl::StrCat("arn:aws:sts::", policy::iam::kAccountId, ":assumed-role/",
+                                         account.user, "/", cn);
+  result.assumed_role_id = absl::StrCat(identity->user_id, ":", cn);
+  result.access_key_id = session.info.access_key_id;
+  result.secret_access_key = session.secret_access_key;
+  result.session_token = session.session_token;
+  result.expiration_unix_nanos = absl::ToUnixNanos(*session.info.expires);
+  result.request_id = ctx.req.request_id;
+  return ctx.Respond(200, {}, xml::AssumeRoleResponseXml(result), "text/xml");
+}
+
 }  // namespace
 
 absl::Status HandleStsOperation(RequestContext& ctx, Services& s) {
@@ -143,9 +193,11 @@ absl::Status HandleStsOperation(RequestContext& ctx, Services& s) {
                      absl::StrCat("STS API version ", *version, " is not supported"));
   }
   if (*action == "AssumeRole") return AssumeRole(ctx, s, params);
+  if (*action == "AssumeRoleWithCertificate") return AssumeRoleWithCertificate(ctx, s, params);
   return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kInvalidAction,
                    absl::StrCat("Could not find operation ", *action,
-                                " for version 2011-06-15; Strongbox's STS implements AssumeRole"));
+                                " for version 2011-06-15; Strongbox's STS implements AssumeRole "
+                                "and AssumeRoleWithCertificate"));
 }
 
 }  // namespace sb::gateway

@@ -248,6 +248,12 @@ absl::Status AuthorizeStage::Run(RequestContext& ctx) {
     // start one unless a policy explicitly denies sts:AssumeRole.
     ctx.decision = {true, "sts-self-service", "", ""};
   }
+  if (ctx.req.op == Operation::kSts && ctx.auth.principal.anonymous &&
+      !ctx.http.tls_client_cn.empty() && ctx.decision.decided_by == "implicit-deny") {
+    // AssumeRoleWithCertificate: the verified client certificate is the credential; the
+    // STS handler maps it to a service account (and refuses every other unsigned action).
+    ctx.decision = {true, "sts-client-certificate", "", ""};
+  }
   if (ctx.decision.allowed &&
       (ctx.req.op == Operation::kCopyObject || ctx.req.op == Operation::kUploadPartCopy)) {
     absl::StatusOr<policy::Decision> source = AuthorizeCopySource(authorizer_, ctx, conditions);

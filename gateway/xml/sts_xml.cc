@@ -7,8 +7,10 @@ namespace sb::gateway::xml {
 std::string AssumeRoleResponseXml(const AssumeRoleResult& r) {
   XmlBuilder b(1024);
   b.Declaration();
-  b.OpenRoot("AssumeRoleResponse", kStsNamespace);
-  b.Open("AssumeRoleResult");
+  const std::string response = r.action + "Response";
+  const std::string result = r.action + "Result";
+  b.OpenRoot(response, kStsNamespace);
+  b.Open(result);
   b.Open("AssumedRoleUser");
   b.Element("Arn", r.assumed_role_arn);
   b.Element("AssumedRoleId", r.assumed_role_id);
@@ -19,11 +21,11 @@ std::string AssumeRoleResponseXml(const AssumeRoleResult& r) {
   b.Element("SessionToken", r.session_token);
   b.TimeElement("Expiration", r.expiration_unix_nanos);
   b.Close("Credentials");
-  b.Close("AssumeRoleResult");
+  b.Close(result);
   b.Open("ResponseMetadata");
   b.Element("RequestId", r.request_id);
   b.Close("ResponseMetadata");
-  b.Close("AssumeRoleResponse");
+  b.Close(response);
   return b.Finish();
 }
 

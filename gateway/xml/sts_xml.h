@@ -11,6 +11,8 @@ namespace sb::gateway::xml {
 inline constexpr std::string_view kStsNamespace = "https://sts.amazonaws.com/doc/2011-06-15/";
 
 struct AssumeRoleResult {
+  // Names the document: <ACTION>Response/<ACTION>Result (AssumeRoleWithCertificate too).
+  std::string action = "AssumeRole";
   std::string assumed_role_arn;  // arn:aws:sts::ACCOUNT:assumed-role/NAME/SESSION
   std::string assumed_role_id;   // ID:SESSION
   std::string access_key_id;
@@ -20,6 +22,7 @@ struct AssumeRoleResult {
   std::string request_id;
 };
 
+// An <ACTION>Response document (result.action: AssumeRole or AssumeRoleWithCertificate).
 std::string AssumeRoleResponseXml(const AssumeRoleResult& result);
 
 // `<ErrorResponse><Error><Type>Sender|Receiver</Type><Code/><Message/></Error>

@@ -31,6 +31,19 @@ TEST(StsXmlTest, AssumeRoleResponse) {
                 "</ResponseMetadata></AssumeRoleResponse>");
 }
 
+TEST(StsXmlTest, AssumeRoleWithCertificateNamesItsDocument) {
+  AssumeRoleResult r;
+  r.action = "AssumeRoleWithCertificate";
+  r.access_key_id = "SBSTKEY";
+  const std::string doc = AssumeRoleResponseXml(r);
+  EXPECT_EQ(doc.find(std::string(kDecl) + "<AssumeRoleWithCertificateResponse" + kStsNs +
+                     "><AssumeRoleWithCertificateResult><AssumedRoleUser>"),
+            0u);
+  EXPECT_NE(doc.find("<AccessKeyId>SBSTKEY</AccessKeyId>"), std::string::npos);
+  EXPECT_NE(doc.find("</AssumeRoleWithCertificateResult><ResponseMetadata>"), std::string::npos);
+  EXPECT_EQ(doc.substr(doc.size() - 36), "</AssumeRoleWithCertificateResponse>");
+}
+
 TEST(StsXmlTest, ErrorResponseNamesSenderOrReceiver) {
   EXPECT_EQ(StsErrorXml(400, "ValidationError", "bad <value>", "RID"),
             std::string(kDecl) + "<ErrorResponse" + kStsNs +

@@ -18,6 +18,7 @@ MiB = 1024 * 1024
 
 
 class VersioningTest(ServerTestCase):
+    tls = True  # test_sse_c_per_version: SSE-C is refused on plain HTTP
 
     def new_bucket(self, state=None):
         bucket = unique_bucket("ver")

@@ -26,7 +26,7 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 REGION = "us-east-1"
-LISTENING_RE = re.compile(r"listening on (http://(127\.0\.0\.1|\[::1\]|localhost):(\d+))")
+LISTENING_RE = re.compile(r"listening on (https?://(127\.0\.0\.1|\[::1\]|localhost):(\d+))")
 DEFAULT_START_TIMEOUT = 30.0
 DEFAULT_STOP_TIMEOUT = 20.0
 # Per-test wall-clock limit; ctest adds an outer limit per file.
@@ -140,6 +140,43 @@ class ServerError(AssertionError):
     pass
 
 
+class TestPki:
+    """A throwaway certificate authority in `directory`, made with the openssl CLI: ca.pem
+    (trust it in clients), and server or client certificates it signs (P-256 keys)."""
+
+    def __init__(self, directory):
+        self.dir = Path(directory)
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.ca_cert = self.dir / "ca.pem"
+        self.ca_key = self.dir / "ca.key"
+        self._openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+                      "-nodes", "-keyout", self.ca_key, "-out", self.ca_cert, "-days", "2",
+                      "-subj", "/CN=Strongbox Test CA",
+                      "-addext", "basicConstraints=critical,CA:TRUE",
+                      "-addext", "keyUsage=critical,keyCertSign,cRLSign")
+
+    def _openssl(self, *args):
+        return run_tool(["openssl"] + [str(a) for a in args], dict(os.environ), 60, True)
+
+    def issue(self, name: str, cn: str, serial: int = None, client: bool = False):
+        """Writes NAME.pem and NAME.key signed by the CA; returns (cert_path, key_path).
+        A server certificate is for 127.0.0.1 and localhost."""
+        cert, key, csr = (self.dir / f"{name}.pem", self.dir / f"{name}.key",
+                          self.dir / f"{name}.csr")
+        ext = self.dir / f"{name}.ext"
+        if client:
+            ext.write_text("extendedKeyUsage=clientAuth\nkeyUsage=critical,digitalSignature\n")
+        else:
+            ext.write_text("subjectAltName=IP:127.0.0.1,DNS:localhost\n"
+                           "extendedKeyUsage=serverAuth\nkeyUsage=critical,digitalSignature\n")
+        self._openssl("req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+                      "-nodes", "-keyout", key, "-out", csr, "-subj", f"/CN={cn}")
+        serial = serial if serial is not None else secrets.randbelow(1 << 62) + 1
+        self._openssl("x509", "-req", "-in", csr, "-CA", self.ca_cert, "-CAkey", self.ca_key,
+                      "-set_serial", serial, "-days", "2", "-out", cert, "-extfile", ext)
+        return cert, key
+
+
 # An aws cli (v1) plugin, loaded through the [plugins] section of the cli config file.
 AWS_TRAILER_PLUGIN = '''
 import os
@@ -168,7 +205,7 @@ class StrongboxServer:
     """
 
     def __init__(self, data_dir=None, use_env_credentials=True, access_key=None,
-                 secret_key=None, extra_args=(), binary=None, work_dir=None):
+                 secret_key=None, extra_args=(), binary=None, work_dir=None, tls=False):
         self.binary = Path(binary) if binary else binary_path()
         self.work_dir = Path(work_dir or tempfile.mkdtemp(prefix="sb-itest-"))
         self.data_dir = Path(data_dir) if data_dir else self.work_dir / "data"
@@ -176,6 +213,17 @@ class StrongboxServer:
         self.access_key = access_key or (random_access_key() if use_env_credentials else None)
         self.secret_key = secret_key or (random_secret_key() if use_env_credentials else None)
         self.extra_args = list(extra_args)
+        # tls=True: HTTPS with a throwaway CA (self.pki; self.ca_cert for clients), server
+        # certificate tls/server.pem (serial 1) and --tls-client-ca set to the same CA.
+        self.tls = tls
+        self.pki = None
+        self.ca_cert = None
+        if tls:
+            self.pki = TestPki(self.work_dir / "tls")
+            self.ca_cert = self.pki.ca_cert
+            self.tls_cert, self.tls_key = self.pki.issue("server", "localhost", serial=1)
+            self.extra_args += ["--tls-cert", str(self.tls_cert), "--tls-key", str(self.tls_key),
+                                "--tls-client-ca", str(self.ca_cert)]
         self.proc = None
         self.endpoint = None
         self.host = None
@@ -311,7 +359,8 @@ class StrongboxServer:
             "s3", endpoint_url=self.endpoint,
             aws_access_key_id=access_key or self.access_key,
             aws_secret_access_key=secret_key or self.secret_key,
-            region_name=REGION, config=Config(**cfg))
+            region_name=REGION, config=Config(**cfg),
+            verify=str(self.ca_cert) if self.tls else None)
 
     def boto3_trailer_client(self, **kw):
         """A client whose PutObject/UploadPart bodies are aws-chunked with an unsigned CRC
@@ -362,6 +411,8 @@ class StrongboxServer:
             trailer: bool = False) -> subprocess.CompletedProcess:
         """Runs `aws --endpoint-url ENDPOINT ARGS...` and returns the completed process."""
         cmd = [aws_cli_path(), "--endpoint-url", self.endpoint] + [str(a) for a in args]
+        if self.tls:
+            cmd[1:1] = ["--ca-bundle", str(self.ca_cert)]
         return run_tool(cmd, self.aws_env(access_key, secret_key, trailer), timeout, check,
                         input)
 
@@ -433,6 +484,11 @@ class RawClient:
 
     def connection(self):
         import http.client
+        if self.server.tls:
+            import ssl
+            context = ssl.create_default_context(cafile=str(self.server.ca_cert))
+            return http.client.HTTPSConnection("127.0.0.1", self.server.port,
+                                               timeout=self.timeout, context=context)
         return http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=self.timeout)
 
     def request(self, method, path, query=(), headers=None, body=b"", sign=True,
@@ -547,12 +603,13 @@ class ServerTestCase(TimedTestCase):
     s3 = None
     _failed = False
     server_args = ()  # extra strongbox flags for the class's server
+    tls = False  # True: the server speaks HTTPS with a test CA (StrongboxServer(tls=True))
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls._failed = False
-        cls.server = StrongboxServer(extra_args=cls.server_args)
+        cls.server = StrongboxServer(extra_args=cls.server_args, tls=cls.tls)
         try:
             cls.server.start()
         except BaseException:
