@@ -1,6 +1,9 @@
 // Admin API of the built-in KMS, under /_strongbox/admin/v1/kms/keys (JSON, root only via
 // the admin:KMS* actions): list, create {"id": ...}, and POST .../ID/rotate|disable|enable.
-// Rotation adds a key version (old versions keep unwrapping existing objects); a disabled
+// Rotation adds a key version and then re-wraps, under it, every stored data key sealed
+// under an older version (only the sealed keys in the object records change, never the
+// object data); old versions stay in the keyring, so anything the sweep misses (a part of
+// an unfinished multipart upload, a record written concurrently) still opens. A disabled
 // key makes its objects unreadable until it is enabled again.
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
@@ -13,8 +16,11 @@
 #include "common/status_macros.h"
 #include "gateway/handlers/handler_util.h"
 #include "gateway/handlers/handlers.h"
+#include "gateway/object_encryption.h"
 #include "gateway/s3_request.h"
+#include "metadata/metadata_store.h"
 #include "policy/sse/keyring.h"
+#include "policy/sse/sse_metadata.h"
 
 namespace sb::gateway {
 namespace {
@@ -80,6 +86,76 @@ absl::Status CreateKey(RequestContext& ctx, Services& s) {
   return RespondJson(ctx, 200, KeyJson(info));
 }
 
+struct RewrapCount {
+  uint64_t rewrapped = 0;  // data keys (one per object part) sealed again under the newest version
+  uint64_t failed = 0;     // data keys that could not be opened (they keep their old sealing)
+};
+
+// Re-seals `record`'s data keys that `key_id` sealed under a version older than `latest`.
+// Returns true if anything changed.
+bool RewrapRecord(const sse::Keyring& keyring, std::string_view bucket, std::string_view key_id,
+                  uint32_t latest, metadata::ObjectRecord& record, RewrapCount& count) {
+  bool changed = false;
+  const sse::EncryptionContext context = ObjectContext(bucket, record.key(), KmsContextOf(record));
+  for (auto& part : *record.mutable_parts()) {
+    if (part.sse().empty()) continue;
+    auto meta = sse::SseMetadata::Parse(part.sse());
+    if (!meta.ok() || meta->mode == sse::SseMode::kCustomer || meta->key_id != key_id) continue;
+    auto header = sse::InspectSealedDataKey(meta->sealed_data_key);
+    if (!header.ok() || header->key_version >= latest) continue;
+    auto resealed = keyring.Rewrap(meta->sealed_data_key, context);
+    if (!resealed.ok()) {
+      ++count.failed;
+      continue;
+    }
+    meta->sealed_data_key = *std::move(resealed);
+    part.set_sse(meta->Serialize());
+    ++count.rewrapped;
+    changed = true;
+  }
+  return changed;
+}
+
+// Walks every version of every bucket and re-wraps the data keys of `key_id` (see the file
+// comment). Each record is updated atomically with the other writes of its key.
+absl::StatusOr<RewrapCount> RewrapAll(Services& s, std::string_view key_id, uint32_t latest) {
+  const sse::Keyring& keyring = s.objects.keyring();
+  RewrapCount count;
+  SB_ASSIGN_OR_RETURN(std::vector<metadata::BucketRecord> buckets, s.meta.ListBuckets());
+  for (const auto& bucket : buckets) {
+    metadata::ListVersionsOptions options;
+    for (;;) {
+      auto page = s.meta.ListObjectVersions(bucket.name(), options);
+      if (!page.ok()) break;  // the bucket went away meanwhile
+      for (const auto& entry : page->versions) {
+        const metadata::ObjectRecord& listed = entry.record;
+        if (listed.delete_marker()) continue;
+        RewrapCount probe;
+        metadata::ObjectRecord copy = listed;
+        if (!RewrapRecord(keyring, bucket.name(), key_id, latest, copy, probe)) {
+          count.failed += probe.failed;
+          continue;
+        }
+        RewrapCount done;
+        auto updated = s.meta.UpdateObjectVersion(
+            bucket.name(), listed.key(), listed.version_id(), [&](metadata::ObjectRecord& record) {
+              done = {};
+              RewrapRecord(keyring, bucket.name(), key_id, latest, record, done);
+              return absl::OkStatus();
+            });
+        if (updated.ok()) {
+          count.rewrapped += done.rewrapped;
+          count.failed += done.failed;
+        }  // else: the version was deleted meanwhile
+      }
+      if (!page->is_truncated) break;
+      options.key_marker = page->next_key_marker;
+      options.version_id_marker = page->next_version_id_marker;
+    }
+  }
+  return count;
+}
+
 absl::Status ChangeKey(RequestContext& ctx, Services& s) {
   SB_ASSIGN_OR_RETURN(std::string key_id, KeyIdFromPath(ctx));
   sse::Keyring& keyring = s.objects.keyring();
@@ -97,7 +173,13 @@ absl::Status ChangeKey(RequestContext& ctx, Services& s) {
   }
   SB_RETURN_IF_ERROR(AdminError(changed, key_id));
   SB_ASSIGN_OR_RETURN(sse::KeyInfo info, keyring.DescribeKey(key_id));
-  return RespondJson(ctx, 200, KeyJson(info));
+  boost::json::object doc = KeyJson(info);
+  if (ctx.req.op == Operation::kAdminKmsRotateKey) {
+    SB_ASSIGN_OR_RETURN(RewrapCount count, RewrapAll(s, key_id, info.latest_version));
+    doc["rewrapped_data_keys"] = count.rewrapped;
+    doc["rewrap_failures"] = count.failed;
+  }
+  return RespondJson(ctx, 200, doc);
 }
 
 }  // namespace

@@ -119,15 +119,23 @@ void AddKmsCommands(CLI::App& app, CommandContext& ctx) {
                                   << OneLine(Field(doc, "latest_version")) << ")\n";
                         });
       });
-  AddKeyIdCommand(
-      *key, ctx, "rotate", "Add a key version; new objects use it, existing ones still open",
-      [](CommandContext& c, const KmsArgs& a) {
-        return Exchange(
-            c, a.alias, "POST", KeyTarget(a.key_id, "rotate"), "", [&c](const json::object& doc) {
-              c.out() << "Rotated KMS key " << OneLine(Field(doc, "id")) << ": now at version "
-                      << OneLine(Field(doc, "latest_version")) << "\n";
-            });
-      });
+  AddKeyIdCommand(*key, ctx, "rotate",
+                  "Add a key version and re-wrap existing data keys under it (data untouched)",
+                  [](CommandContext& c, const KmsArgs& a) {
+                    return Exchange(
+                        c, a.alias, "POST", KeyTarget(a.key_id, "rotate"), "",
+                        [&c](const json::object& doc) {
+                          c.out() << "Rotated KMS key " << OneLine(Field(doc, "id"))
+                                  << ": now at version " << OneLine(Field(doc, "latest_version"))
+                                  << "; re-wrapped " << OneLine(Field(doc, "rewrapped_data_keys"))
+                                  << " data keys (object data unchanged)";
+                          if (Field(doc, "rewrap_failures") != "0") {
+                            c.out() << ", " << OneLine(Field(doc, "rewrap_failures"))
+                                    << " could not be opened and keep their old version";
+                          }
+                          c.out() << "\n";
+                        });
+                  });
   for (const char* action : {"disable", "enable"}) {
     const std::string verb = action;
     AddKeyIdCommand(*key, ctx, action,

@@ -130,6 +130,72 @@ class SseS3AndKmsTest(SseTestBase):
         failed = self.sbctl("kms", "key", "disable", "it", "no-such-key", check=False)
         self.assertNotEqual(failed.returncode, 0)
 
+    def drive_digests(self) -> dict:
+        return {str(p): md5_hex(p.read_bytes())
+                for p in files_under(Path(self.server.data_dir) / "drives")}
+
+    def rotate(self, key_id: str) -> dict:
+        return json.loads(self.sbctl("kms", "key", "rotate", "it", key_id, "--json").stdout)
+
+    def test_two_keys_rotation_rewraps_without_rewriting_data_and_disable(self):
+        bucket = unique_bucket("sse-rot")
+        self.s3.create_bucket(Bucket=bucket)
+        self.sbctl("kms", "key", "create", "it", "rot-one")
+        self.sbctl("kms", "key", "create", "it", "rot-two")
+        one = {"ServerSideEncryption": "aws:kms", "SSEKMSKeyId": "rot-one"}
+        two = {"ServerSideEncryption": "aws:kms", "SSEKMSKeyId": "rot-two"}
+        a, b = os.urandom(200_000), os.urandom(70_000)
+        self.s3.put_object(Bucket=bucket, Key="a", Body=a, **one)
+        self.s3.put_object(Bucket=bucket, Key="b", Body=b, **two)
+        parts = [os.urandom(5 * MiB), os.urandom(1000)]
+        up = self.s3.create_multipart_upload(Bucket=bucket, Key="m", **one)["UploadId"]
+        etags = [self.s3.upload_part(Bucket=bucket, Key="m", UploadId=up, PartNumber=i + 1,
+                                     Body=p)["ETag"] for i, p in enumerate(parts)]
+        self.s3.complete_multipart_upload(
+            Bucket=bucket, Key="m", UploadId=up,
+            MultipartUpload={"Parts": [{"PartNumber": i + 1, "ETag": e}
+                                       for i, e in enumerate(etags)]})
+        # An upload in progress across the rotation: its first part stays under version 1.
+        pending = self.s3.create_multipart_upload(Bucket=bucket, Key="p", **one)["UploadId"]
+        p1 = self.s3.upload_part(Bucket=bucket, Key="p", UploadId=pending, PartNumber=1,
+                                 Body=parts[0])["ETag"]
+
+        before = self.drive_digests()
+        doc = self.rotate("rot-one")
+        self.assertEqual(doc["latest_version"], 2)
+        # a (one part) and m (two parts); b is under the other key.
+        self.assertEqual((doc["rewrapped_data_keys"], doc["rewrap_failures"]), (3, 0))
+        self.assertEqual(self.drive_digests(), before)  # not one shard byte rewritten
+        text = self.sbctl("kms", "key", "rotate", "it", "rot-one").stdout
+        self.assertIn("version 3; re-wrapped 3 data keys", text)
+        self.assertEqual(self.rotate("rot-two")["rewrapped_data_keys"], 1)
+        self.assertEqual(self.drive_digests(), before)
+        # Every rotation moves the key's data keys forward to its newest version.
+        self.assertEqual(self.rotate("rot-two")["rewrapped_data_keys"], 1)
+
+        self.assertEqual(self.s3.get_object(Bucket=bucket, Key="a")["Body"].read(), a)
+        self.assertEqual(self.s3.get_object(Bucket=bucket, Key="b")["Body"].read(), b)
+        got = self.s3.get_object(Bucket=bucket, Key="m", Range=f"bytes={5 * MiB - 10}-")
+        self.assertEqual(got["Body"].read(), (parts[0] + parts[1])[5 * MiB - 10:])
+        p2 = self.s3.upload_part(Bucket=bucket, Key="p", UploadId=pending, PartNumber=2,
+                                 Body=parts[1])["ETag"]
+        self.s3.complete_multipart_upload(
+            Bucket=bucket, Key="p", UploadId=pending,
+            MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": p1},
+                                       {"PartNumber": 2, "ETag": p2}]})
+        self.assertEqual(self.s3.get_object(Bucket=bucket, Key="p")["Body"].read(),
+                         parts[0] + parts[1])
+
+        # Disabling one key makes exactly its objects unreadable, until it is enabled again.
+        self.sbctl("kms", "key", "disable", "it", "rot-two")
+        self.assertEqual(self.error_of(self.s3.get_object, Bucket=bucket, Key="b"),
+                         (400, "KMS.DisabledException"))
+        self.assertEqual(self.s3.get_object(Bucket=bucket, Key="a")["Body"].read(), a)
+        failed = self.sbctl("kms", "key", "rotate", "it", "rot-two", check=False)
+        self.assertNotEqual(failed.returncode, 0)
+        self.sbctl("kms", "key", "enable", "it", "rot-two")
+        self.assertEqual(self.s3.get_object(Bucket=bucket, Key="b")["Body"].read(), b)
+
     def test_unknown_kms_key_is_refused(self):
         status, code = self.error_of(self.s3.put_object, Bucket=self.bucket, Key="x", Body=b"x",
                                      ServerSideEncryption="aws:kms", SSEKMSKeyId="nope")
@@ -196,6 +262,7 @@ class SseS3AndKmsTest(SseTestBase):
 
 
 class SseCTest(SseTestBase):
+    tls = True  # SSE-C is refused on plain HTTP, as AWS does (tests/integration/test_tls.py)
 
     KEY = os.urandom(32)
     OTHER = os.urandom(32)
@@ -262,7 +329,6 @@ class SseCTest(SseTestBase):
                                        {"PartNumber": 2, "ETag": e2["ETag"]}]})
         self.assertTrue(done["ETag"].endswith('-2"'))
         got = self.s3.get_object(Bucket=self.bucket, Key=key, **self.ssec())
-    tls = True  # SSE-C is refused on plain HTTP, as AWS does (tests/integration/test_tls.py)
         self.assertEqual(got["Body"].read(), p1 + p2)
         rng = self.s3.get_object(Bucket=self.bucket, Key=key, Range=f"bytes={5 * MiB - 3}-{5 * MiB + 2}",
                                  **self.ssec())
@@ -311,6 +377,7 @@ class SseCTest(SseTestBase):
 
 
 class AtRestTest(SseTestBase):
+    tls = True  # it stores an SSE-C object too
 
     def test_drives_never_hold_the_plaintext(self):
         self.sbctl("kms", "key", "create", "it", "disk-key")
@@ -377,7 +444,6 @@ class RootKeyTest(TimedTestCase):
             s3 = server.boto3_client()
             s3.create_bucket(Bucket="rootkey")
             s3.put_object(Bucket="rootkey", Key="k", Body=b"hello")
-    tls = True  # it stores an SSE-C object too
             server.stop()
             # The keyring does not open with another root key: refuse to start.
             server.extra_args = ["--kms-key-file", str(bad)]
