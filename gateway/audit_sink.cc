@@ -13,10 +13,16 @@ audit::AuditRecord MakeAuditRecord(const RequestContext& ctx) {
   r.principal.user = p.anonymous ? "anonymous" : p.user;
   r.principal.groups = p.groups;
   r.principal.source_ip = ctx.http.remote_ip;
+  // An STS session is named by its temporary access key id (the user is the one who assumed).
+  if (p.key_kind == policy::iam::KeyKind::kSession) r.principal.session = p.access_key;
   r.principal.tls = ctx.http.tls;
   r.operation = std::string(OperationName(ctx.req.op));
   r.bucket = ctx.req.bucket;
   r.key = ctx.req.key;
+  if (ctx.req.op == Operation::kAdminBucketRestore) {  // the bucket and prefix it restores
+    if (const std::string* v = ctx.req.Query("bucket")) r.bucket = *v;
+    if (const std::string* v = ctx.req.Query("prefix")) r.key = *v;
+  }
   if (const std::string* v = ctx.req.Query("versionId")) r.version_id = *v;
   r.decision.allowed = ctx.decision.allowed;
   r.decision.decided_by = ctx.decision.decided_by;
@@ -29,6 +35,11 @@ audit::AuditRecord MakeAuditRecord(const RequestContext& ctx) {
   r.latency_micros = static_cast<uint64_t>(absl::ToInt64Microseconds(absl::Now() - ctx.start));
   r.etag = ctx.audit.etag;
   return r;
+}
+
+absl::Status AuditLogSink::Accepting() const {
+  if (log_.mode() == audit::AuditMode::kBestEffort) return absl::OkStatus();
+  return log_.Accepting();
 }
 
 absl::Status AuditLogSink::Record(const RequestContext& ctx) {

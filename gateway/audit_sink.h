@@ -14,6 +14,8 @@ class AuditLogSink final : public AuditSink {
  public:
   explicit AuditLogSink(audit::AuditLog& log) : log_(log) {}
   absl::Status Record(const RequestContext& ctx) override;
+  // Fail-closed: the log's Accepting(). Best-effort never refuses a request.
+  absl::Status Accepting() const override;
 
  private:
   AccessLog access_log_;

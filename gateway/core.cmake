@@ -15,6 +15,7 @@ add_library(sb_gateway
   ${CMAKE_CURRENT_SOURCE_DIR}/audit_sink.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/checksum_source.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/object_service.cc
+  ${CMAKE_CURRENT_SOURCE_DIR}/point_in_time_restore.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/object_encryption.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/internal/encrypted_writer.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/internal/md5.cc
@@ -39,6 +40,7 @@ add_library(sb_gateway
   ${CMAKE_CURRENT_SOURCE_DIR}/handlers/tagging_handlers.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/handlers/object_lock_handlers.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/handlers/audit_handlers.cc
+  ${CMAKE_CURRENT_SOURCE_DIR}/handlers/restore_handlers.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/handlers/bucket_policy_handlers.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/handlers/iam_json.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/handlers/iam_handlers.cc

@@ -20,6 +20,7 @@
 #include <boost/beast/http.hpp>
 #include <cerrno>
 #include <condition_variable>
+#include <csignal>
 #include <functional>
 #include <limits>
 #include <mutex>
@@ -507,23 +508,28 @@ class BeastHttpServer final : public HttpServer {
       if (ec) {
         if (ec == http::error::header_limit) {
           WriteSimpleError(stream, 400, "RequestHeaderSectionTooLarge");
+          handler_->Refused(remote, 400, "RequestHeaderSectionTooLarge");
         } else if (ec == asio::error::timed_out) {
           // S3's answer to a client that stalls mid-request; an idle one is just closed.
-          if (buffer.size() > 0) WriteSimpleError(stream, 400, "RequestTimeout");
+          if (buffer.size() > 0) {
+            WriteSimpleError(stream, 400, "RequestTimeout");
+            handler_->Refused(remote, 400, "RequestTimeout");
+          }
         } else if (ec != http::error::end_of_stream && ec != asio::error::eof &&
                    ec != asio::error::connection_reset && buffer.size() > 0) {
           WriteSimpleError(stream, 400, "BadRequest");
+          handler_->Refused(remote, 400, "BadRequest");
         }
         break;
       }
       if (!ServeOne(stream, buffer, parser, remote, client_cn)) break;
     }
+    stream.EndTls();
     socket.shutdown(tcp::socket::shutdown_both, ec);
     socket.close(ec);
     std::lock_guard<std::mutex> lock(mu_);
     --open_;
     cv_.notify_all();
-    stream.EndTls();
   }
 
   // Returns true if the connection can serve another request.
@@ -534,13 +540,13 @@ class BeastHttpServer final : public HttpServer {
     head.method = std::string(req.method_string());
     head.target = std::string(req.target());
     head.remote_ip = remote;
+    head.tls = socket.tls();
+    head.tls_client_cn = client_cn;
     head.headers.reserve(16);
     for (const auto& field : req) {
       std::string name(field.name_string());
       absl::AsciiStrToLower(&name);
       head.headers.emplace_back(std::move(name), std::string(field.value()));
-    head.tls = socket.tls();
-    head.tls_client_cn = client_cn;
     }
     // No length and not chunked means no body (RFC 9112 6.3); content_length stays unset
     // so handlers that require the header can say so (411 MissingContentLength).
@@ -579,6 +585,11 @@ class BeastHttpServer final : public HttpServer {
 
 absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& options,
                                                               HttpHandler* handler) {
+  if (options.tls != nullptr) {
+    // OpenSSL writes with write(2), not send(MSG_NOSIGNAL) as Asio does: a peer that is
+    // gone must give EPIPE, not kill the process.
+    std::signal(SIGPIPE, SIG_IGN);
+  }
   auto server = std::make_unique<BeastHttpServer>(options, handler);
   absl::Status s = server->Listen();
   if (!s.ok()) return s;

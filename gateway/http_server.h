@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -18,15 +19,21 @@
 
 namespace sb::gateway {
 
-class HttpHandler {
 class TlsContext;
 
+class HttpHandler {
  public:
   virtual ~HttpHandler() = default;
   // Handles one request; must write a complete response through `out` (unless the
   // connection failed). May leave part of `body` unread: the server then closes the
   // connection after the response.
   virtual void Handle(const HttpRequestHead& head, BodySource& body, ResponseWriter& out) = 0;
+  // Told about a request the server refused before it could be parsed (malformed HTTP, a
+  // header section over the limit, a stalled head, the connection limit), after `status`
+  // and the S3 error `code` were sent, so the refusal can still be audited.
+  virtual void Refused(const std::string& remote_ip, int status, std::string_view code) {
+    (void)remote_ip, (void)status, (void)code;
+  }
 };
 
 struct HttpServerOptions {
@@ -35,6 +42,9 @@ struct HttpServerOptions {
   size_t max_connections = 2048;
   size_t max_header_bytes = 16 * 1024;  // header section limit, like AWS's 8 KiB + slack
   absl::Duration idle_timeout = absl::Seconds(60);  // socket read/write inactivity
+  // HTTPS when set: every connection handshakes with the context current at accept time
+  // (so TlsContext::Reload affects new connections only). Must outlive the server.
+  const TlsContext* tls = nullptr;
 };
 
 class HttpServer {
@@ -42,9 +52,6 @@ class HttpServer {
   virtual ~HttpServer() = default;
 
   // Binds and starts accepting on a background thread. Fails if the address is unusable.
-  // HTTPS when set: every connection handshakes with the context current at accept time
-  // (so TlsContext::Reload affects new connections only). Must outlive the server.
-  const TlsContext* tls = nullptr;
   static absl::StatusOr<std::unique_ptr<HttpServer>> Start(const HttpServerOptions& options,
                                                            HttpHandler* handler);
 

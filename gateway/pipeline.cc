@@ -1,5 +1,6 @@
 #include "gateway/pipeline.h"
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/ids.h"
 #include "common/logging.h"
@@ -28,11 +29,18 @@ void Pipeline::Handle(const HttpRequestHead& head, BodySource& body, ResponseWri
     }
     return s;
   };
-  out.SetCompletionGate(audit);
-  absl::Status status;
-  for (auto& stage : stages_) {
-    status = stage->Run(ctx);
-    if (!status.ok()) break;
+  // Fail-closed: a log that cannot take records refuses the request (503) instead of running
+  // it. That refusal cannot be recorded either, so it is not held by the completion gate.
+  absl::Status status = audit_ != nullptr ? audit_->Accepting() : absl::OkStatus();
+  if (status.ok()) {
+    out.SetCompletionGate(audit);
+    for (auto& stage : stages_) {
+      status = stage->Run(ctx);
+      if (!status.ok()) break;
+    }
+  } else {
+    status =
+        absl::UnavailableError(absl::StrCat("audit log not accepting records: ", status.message()));
   }
   if (!status.ok()) RenderError(ctx, status);
   // Finally slot: a request whose response never completed (connection lost, stream
@@ -41,6 +49,51 @@ void Pipeline::Handle(const HttpRequestHead& head, BodySource& body, ResponseWri
   if (metrics_ != nullptr) {
     metrics_->Observe(ctx.req.op, ctx.audit.http_status, absl::Now() - ctx.start,
                       ctx.audit.bytes_in, ctx.audit.bytes_out);
+  }
+}
+
+namespace {
+
+// The body and response of a request refused before parsing: already answered by the server.
+class NoBody final : public BodySource {
+ public:
+  absl::StatusOr<size_t> Read(char*, size_t) override { return size_t{0}; }
+};
+
+class AnsweredResponse final : public ResponseWriter {
+ public:
+  absl::Status WriteHead(int, const HeaderList&, uint64_t) override {
+    return absl::FailedPreconditionError("already answered");
+  }
+  absl::Status WriteBody(std::string_view) override {
+    return absl::FailedPreconditionError("already answered");
+  }
+  bool head_written() const override { return true; }
+  void SetCompletionGate(std::function<absl::Status()>) override {}
+};
+
+}  // namespace
+
+void Pipeline::Refused(const std::string& remote_ip, int status, std::string_view code) {
+  HttpRequestHead head;
+  head.remote_ip = remote_ip;
+  NoBody body;
+  AnsweredResponse out;
+  RequestContext ctx(head, body, out, absl::Now());
+  ctx.req.http = &head;
+  ctx.req.request_id = NewRequestId();
+  ctx.decision.decided_by = "not-parsed";
+  ctx.audit.http_status = status;
+  ctx.audit.error_code = std::string(code);
+  if (audit_ != nullptr) {
+    absl::Status s = audit_->Record(ctx);
+    if (!s.ok()) {
+      Log(LogLevel::kError, "audit record of a refused request not durable",
+          {{"request_id", ctx.req.request_id}, {"error", s.ToString()}});
+    }
+  }
+  if (metrics_ != nullptr) {
+    metrics_->Observe(ctx.req.op, status, absl::Now() - ctx.start, 0, 0);
   }
 }
 

@@ -1,4 +1,5 @@
-// The request pipeline: Parse -> Authenticate -> Authorize -> Handle, then Audit always.
+// The request pipeline: Parse -> Authenticate -> Authorize -> Handle, then Audit always
+// (also for requests the HTTP server refused before parsing: Refused).
 // Stages are assembled once (server wiring); no handler can skip one. An error from any
 // stage ends the chain and is rendered exactly once, through gateway/s3_errors.
 // Thread-safe: stages must be.
@@ -30,6 +31,10 @@ class AuditSink {
  public:
   virtual ~AuditSink() = default;
   virtual absl::Status Record(const RequestContext& ctx) = 0;
+  // OK while records can be taken. An error (the log failed and, in fail-closed mode, refuses
+  // appends until restart) makes the pipeline refuse requests with 503 up front instead of
+  // running them. Must be cheap: asked once per request.
+  virtual absl::Status Accepting() const { return absl::OkStatus(); }
 };
 
 class Pipeline final : public HttpHandler {
@@ -38,6 +43,8 @@ class Pipeline final : public HttpHandler {
   Pipeline(std::vector<std::unique_ptr<Stage>> stages, AuditSink* audit,
            RequestMetrics* metrics = nullptr);
   void Handle(const HttpRequestHead& head, BodySource& body, ResponseWriter& out) override;
+  // Audits a request the HTTP server refused before it could be parsed.
+  void Refused(const std::string& remote_ip, int status, std::string_view code) override;
 
  private:
   void RenderError(RequestContext& ctx, const absl::Status& status);

@@ -133,6 +133,9 @@ Operation RouteInternal(const RouteInput& in) {
   }
   if (in.raw_path.starts_with(kIamAdminPrefix)) return RouteIam(in.method, in.raw_path);
   if (Operation kms = RouteKms(in); kms != Operation::kUnknown) return kms;
+  if (in.raw_path == "/_strongbox/admin/v1/restore") {
+    return in.method == "POST" ? Operation::kAdminBucketRestore : Operation::kUnknown;
+  }
   if (in.method != "GET") return Operation::kUnknown;
   if (in.raw_path == "/_strongbox/admin/v1/info") return Operation::kAdminInfo;
   if (in.raw_path == "/_strongbox/admin/v1/audit/pubkey") return Operation::kAdminAuditPubkey;
@@ -244,6 +247,8 @@ std::string_view OperationName(Operation op) {
       return "AdminAuditVerify";
     case Operation::kAdminAuditQuery:
       return "AdminAuditQuery";
+    case Operation::kAdminBucketRestore:
+      return "AdminRestoreBucket";
     case Operation::kAdminIamListUsers:
       return "AdminIamListUsers";
     case Operation::kAdminIamCreateUser:

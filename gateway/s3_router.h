@@ -20,6 +20,7 @@ enum class Operation {
   kAdminAuditPubkey,
   kAdminAuditVerify,
   kAdminAuditQuery,
+  kAdminBucketRestore,  // POST /_strongbox/admin/v1/restore (point-in-time restore)
   // IAM admin API (gateway/iam_routes.h).
   kAdminIamListUsers,
   kAdminIamCreateUser,

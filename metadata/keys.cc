@@ -156,4 +156,13 @@ std::string IamKey(std::string_view kind, std::string_view name) {
   return out;
 }
 
+std::string SharedDataKey(std::string_view bucket, std::string_view key,
+                          std::string_view data_ref) {
+  std::string out;
+  AppendComponent(&out, bucket);
+  AppendComponent(&out, key);
+  out.append(data_ref);
+  return out;
+}
+
 }  // namespace sb::metadata

@@ -27,6 +27,9 @@ inline constexpr std::string_view kIamCf = "iam";      // C(kind) name -> opaque
 inline constexpr std::string_view kVersionsCf = "versions";
 // C(bucket) key -> BE64(seq) of the key's "null" version, if it has one
 inline constexpr std::string_view kNullVersionsCf = "null_versions";
+// C(bucket) C(key) data_ref -> BE64(n): the data (a DataPart's data_ref) is held by n+1
+// versions of the key (point-in-time restore shares data); absent: by one version at most.
+inline constexpr std::string_view kSharedDataCf = "shared_data";
 
 // Key in the default CF holding the on-disk format version (kFormatVersion, decimal).
 inline constexpr std::string_view kFormatVersionKey = "strongbox.metadata.format_version";
@@ -85,6 +88,9 @@ std::optional<VersionKeyParts> DecodeVersionSuffix(std::string_view suffix);
 // null_versions CF: same key as the objects CF; the value is EncodeSeq(seq).
 std::string EncodeSeq(uint64_t seq);
 std::optional<uint64_t> DecodeSeq(std::string_view bytes);
+
+// shared_data CF: C(bucket) C(key) followed by the raw data_ref bytes.
+std::string SharedDataKey(std::string_view bucket, std::string_view key, std::string_view data_ref);
 
 // iam CF: C(kind) followed by the raw record name.
 std::string IamKindPrefix(std::string_view kind);

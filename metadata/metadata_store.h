@@ -78,13 +78,15 @@ struct ListVersionsResult {
 // delete marker a DeleteKey may write).
 struct WriteVersionResult {
   ObjectRecord version;  // as committed: version_id ("null" or a new id) and version_seq set
-  // The null version this write replaced (unversioned or suspended buckets); its data is
-  // no longer referenced and must be freed by the caller.
+  // The null version this write replaced (unversioned or suspended buckets); the data of
+  // its parts() is no longer referenced and must be freed by the caller. Parts whose data
+  // another version still holds (PutSharedVersion) are left out of parts().
   std::optional<ObjectRecord> replaced;
 };
 
 struct DeleteResult {
-  // A version removed for good (its data, if any, must be freed by the caller).
+  // A version removed for good (the data of its parts(), if any, must be freed by the
+  // caller; parts whose data another version still holds are left out of parts()).
   std::optional<ObjectRecord> removed;
   // The delete marker written (versioning enabled or suspended).
   std::optional<ObjectRecord> marker;
@@ -188,6 +190,20 @@ class MetadataStore {
     absl::StatusOr<DeleteResult> result = DeleteKey(bucket, key, ObjectRecord());
     if (!result.ok()) return result.status();
     return std::move(result->removed);
+  }
+  // Point-in-time restore: makes a copy of version `source_version_id` of `key` the newest
+  // version (a new version id; owner and last_modified_unix_nanos from `tmpl`), sharing the
+  // source's data instead of copying it. Each shared part's holder count (shared_data CF)
+  // goes up in the same batch, and removing a version frees only data no other version
+  // holds. Retention and legal hold are not copied (the copy is a new, unlocked version).
+  // NotFound(kNoSuchBucket), NotFound(kNoSuchVersion) (also for a delete-marker source),
+  // InvalidArgument(kInvalidRequest) unless the bucket's versioning is ENABLED.
+  virtual absl::StatusOr<ObjectRecord> PutSharedVersion(std::string_view bucket,
+                                                        std::string_view key,
+                                                        std::string_view source_version_id,
+                                                        const ObjectRecord& tmpl) {
+    (void)bucket, (void)key, (void)source_version_id, (void)tmpl;
+    return absl::UnimplementedError("PutSharedVersion");
   }
   // Read-modify-write of one version's record (e.g. its tags), atomic with every other
   // write of the key: `update` edits the record (a delete marker too, when named by id) and

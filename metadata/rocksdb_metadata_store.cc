@@ -33,8 +33,8 @@ absl::StatusOr<std::vector<std::string>> ColumnFamiliesToOpen(const rocksdb::DBO
     SB_RETURN_IF_ERROR(FromRocksDb(rocksdb::DB::ListColumnFamilies(options, path, &names),
                                    "list column families"));
   }
-  for (std::string_view ours :
-       {kBucketsCf, kObjectsCf, kUploadsCf, kPartsCf, kIamCf, kVersionsCf, kNullVersionsCf}) {
+  for (std::string_view ours : {kBucketsCf, kObjectsCf, kUploadsCf, kPartsCf, kIamCf, kVersionsCf,
+                                kNullVersionsCf, kSharedDataCf}) {
     if (std::find(names.begin(), names.end(), ours) == names.end()) names.emplace_back(ours);
   }
   return names;
@@ -117,6 +117,7 @@ RocksDbMetadataStore::RocksDbMetadataStore(rocksdb::DB* db,
     if (name == kIamCf) iam_cf_ = handle;
     if (name == kVersionsCf) versions_cf_ = handle;
     if (name == kNullVersionsCf) null_versions_cf_ = handle;
+    if (name == kSharedDataCf) shared_data_cf_ = handle;
   }
 }
 

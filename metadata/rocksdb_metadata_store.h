@@ -100,6 +100,11 @@ class RocksDbMetadataStore final : public MetadataStore {
       std::string_view kind) override;
   absl::Status WriteIamRecords(const std::vector<IamRecordWrite>& writes) override;
 
+  // rocksdb_metadata_shared.cc
+  absl::StatusOr<ObjectRecord> PutSharedVersion(std::string_view bucket, std::string_view key,
+                                                std::string_view source_version_id,
+                                                const ObjectRecord& tmpl) override;
+
   MetadataStats Stats() const override;  // rocksdb_metadata_stats.cc
 
   // Iterator positioning calls (Seek + Next) made by all listings so far. Lets tests check
@@ -148,6 +153,12 @@ class RocksDbMetadataStore final : public MetadataStore {
   // was the newest.
   absl::Status StageRemoveVersion(const rocksdb::ReadOptions& options, rocksdb::WriteBatch* batch,
                                   std::string_view bucket, const ObjectRecord& version);
+  // Shared data (rocksdb_metadata_shared.cc). Adds to `batch` the release of `removed`'s
+  // data by the version being removed: a part whose data another version of the key still
+  // holds has its holder count decremented and is dropped from `removed->parts()`, so the
+  // caller frees only data nothing references any more. Callers hold the key stripe.
+  absl::Status StageReleaseData(const rocksdb::ReadOptions& options, rocksdb::WriteBatch* batch,
+                                std::string_view bucket, ObjectRecord* removed);
   // Format 1 -> 2: every object of the objects CF becomes its key's null version.
   absl::Status MigrateToVersions();
   // The upload's record, NotFound(kNoSuchBucket) or NotFound(kNoSuchUpload).
@@ -171,6 +182,7 @@ class RocksDbMetadataStore final : public MetadataStore {
   rocksdb::ColumnFamilyHandle* iam_cf_ = nullptr;
   rocksdb::ColumnFamilyHandle* versions_cf_ = nullptr;
   rocksdb::ColumnFamilyHandle* null_versions_cf_ = nullptr;
+  rocksdb::ColumnFamilyHandle* shared_data_cf_ = nullptr;
   std::array<absl::Mutex, kBucketStripes> bucket_stripes_;
   std::array<absl::Mutex, kKeyStripes> key_stripes_;
   std::atomic<uint64_t> iterator_steps_{0};

@@ -7,7 +7,9 @@
 //   versions CF under VersionKey(bucket, key, seq); sequences of a key strictly increase;
 // - the objects CF holds a copy of the newest version iff that version is not a delete
 //   marker;
-// - the null_versions CF holds the sequence of the key's null version iff it has one.
+// - the null_versions CF holds the sequence of the key's null version iff it has one;
+// - the shared_data CF counts the extra holders of data shared between versions
+//   (rocksdb_metadata_shared.cc); every removal of a version releases its data there.
 #include <algorithm>
 #include <utility>
 
@@ -107,6 +109,7 @@ absl::StatusOr<WriteVersionResult> RocksDbMetadataStore::StageNewVersion(
       SB_RETURN_IF_ERROR(FromRocksDb(
           batch->Delete(versions_cf_, VersionKey(bucket, key, result.replaced->version_seq())),
           "batch"));
+      SB_RETURN_IF_ERROR(StageReleaseData(options, batch, bucket, &*result.replaced));
     }
     SB_RETURN_IF_ERROR(FromRocksDb(
         batch->Put(null_versions_cf_, ObjectKey(bucket, key), EncodeSeq(seq)), "batch"));
@@ -236,6 +239,7 @@ absl::StatusOr<DeleteResult> RocksDbMetadataStore::DeleteKey(std::string_view bu
     SB_ASSIGN_OR_RETURN(result.removed, ReadVersion(options, bucket, key, kNullVersionId));
     if (!result.removed.has_value()) return result;
     SB_RETURN_IF_ERROR(StageRemoveVersion(options, &batch, bucket, *result.removed));
+    SB_RETURN_IF_ERROR(StageReleaseData(options, &batch, bucket, &*result.removed));
   } else {
     ObjectRecord version;
     version.set_key(std::string(key));
@@ -266,6 +270,7 @@ absl::StatusOr<DeleteResult> RocksDbMetadataStore::DeleteObjectVersion(
   if (may_remove) SB_RETURN_IF_ERROR(may_remove(*result.removed));
   rocksdb::WriteBatch batch;
   SB_RETURN_IF_ERROR(StageRemoveVersion(options, &batch, bucket, *result.removed));
+  SB_RETURN_IF_ERROR(StageReleaseData(options, &batch, bucket, &*result.removed));
   SB_RETURN_IF_ERROR(Commit(&batch));
   return result;
 }

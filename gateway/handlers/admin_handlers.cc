@@ -142,6 +142,8 @@ absl::Status Dispatch(RequestContext& ctx, Services& s) {
     case Operation::kAdminAuditVerify:
     case Operation::kAdminAuditQuery:
       return HandleAuditOperation(ctx, s);
+    case Operation::kAdminBucketRestore:
+      return HandleRestoreOperation(ctx, s);
     case Operation::kAdminIamListUsers:
     case Operation::kAdminIamCreateUser:
     case Operation::kAdminIamGetUser:

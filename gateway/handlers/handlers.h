@@ -61,6 +61,7 @@ absl::Status HandleAclOperation(RequestContext& ctx, Services& s);
 absl::Status HandleTaggingOperation(RequestContext& ctx, Services& s);
 absl::Status HandleObjectLockOperation(RequestContext& ctx, Services& s);
 absl::Status HandleAuditOperation(RequestContext& ctx, Services& s);
+absl::Status HandleRestoreOperation(RequestContext& ctx, Services& s);
 absl::Status HandleIamOperation(RequestContext& ctx, Services& s);
 absl::Status HandleBucketPolicyOperation(RequestContext& ctx, Services& s);
 absl::Status HandleEncryptionOperation(RequestContext& ctx, Services& s);

@@ -84,6 +84,8 @@ std::string_view ActionFor(Operation op) {
     case Operation::kAdminAuditVerify:
     case Operation::kAdminAuditQuery:
       return "admin:AuditRead";
+    case Operation::kAdminBucketRestore:
+      return "admin:RestoreBucket";
     case Operation::kAdminIamListUsers:
       return "admin:ListUsers";
     case Operation::kAdminIamCreateUser:

@@ -360,6 +360,12 @@ AuditStats AuditLog::Stats() const {
   return s;
 }
 
+absl::Status AuditLog::Accepting() const {
+  absl::MutexLock lock(&mu_);
+  if (closed_) return absl::FailedPreconditionError("audit log is closed");
+  return failed_;
+}
+
 absl::Status AuditLog::CheckWritable() const {
   {
     absl::MutexLock lock(&mu_);

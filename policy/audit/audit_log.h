@@ -1,4 +1,4 @@
-// AuditLog: the tamper-evident, hash-chained audit log writer (docs/audit-log-format.md).
+// AuditLog: the tamper-evident, hash-chained audit log writer (docs/audit.md).
 // Records go to <dir>/seg-NNNNNNNN.log, signed checkpoints to <dir>/checkpoints.log.
 // Thread-safe: Append may be called from any number of threads; concurrent appends are
 // group-committed (one leader writes and fdatasyncs the whole batch).
@@ -98,6 +98,10 @@ class AuditLog {
   // OK if appends can succeed now: the log is open, not failed, and its directory is
   // writable. Unavailable (or FailedPrecondition after Close) otherwise. For readiness.
   absl::Status CheckWritable() const;
+  // CheckWritable without the I/O: OK unless the log failed (poisoned) or was closed.
+  // Cheap enough to ask once per request.
+  absl::Status Accepting() const;
+  AuditMode mode() const { return options_.mode; }
 
  private:
   struct Waiter;

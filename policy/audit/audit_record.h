@@ -1,6 +1,6 @@
 // AuditRecord: one audited request, as a plain struct (policy never sees HTTP types; the
 // gateway copies status codes and error names into plain fields). Serialization to the
-// hash-chained JSON line lives in internal/record_codec.h; see docs/audit-log-format.md.
+// hash-chained JSON line lives in internal/record_codec.h; see docs/audit.md.
 // Thread-safety: plain values.
 #pragma once
 

@@ -1,5 +1,6 @@
 #include "policy/audit/query.h"
 
+#include <deque>
 #include <memory>
 #include <string_view>
 #include <utility>
@@ -29,6 +30,11 @@ bool Matches(const AuditFilter& filter, const AuditRecord& record) {
   if (filter.to_unix_nanos.has_value() && record.time_unix_nanos >= *filter.to_unix_nanos) {
     return false;
   }
+  if (filter.principal.has_value() && *filter.principal != record.principal.access_key &&
+      *filter.principal != record.principal.user) {
+    return false;
+  }
+  if (filter.allowed.has_value() && *filter.allowed != record.decision.allowed) return false;
   return Equals(filter.bucket, record.bucket) &&
          Equals(filter.access_key, record.principal.access_key) &&
          Equals(filter.user, record.principal.user) && Equals(filter.operation, record.operation);
@@ -37,6 +43,7 @@ bool Matches(const AuditFilter& filter, const AuditRecord& record) {
 absl::StatusOr<QueryResult> Query(const std::string& dir, const AuditFilter& filter) {
   SB_ASSIGN_OR_RETURN(std::vector<internal::SegmentFile> segments, internal::ListSegments(dir));
   QueryResult result;
+  std::deque<LoggedRecord> newest;  // filter.newest: a window over the last matches
   for (const internal::SegmentFile& segment : segments) {
     SB_ASSIGN_OR_RETURN(std::unique_ptr<internal::LineReader> reader,
                         internal::LineReader::Open(segment.path));
@@ -50,7 +57,15 @@ absl::StatusOr<QueryResult> Query(const std::string& dir, const AuditFilter& fil
         ++result.unreadable_lines;
         continue;
       }
-      if (!Matches(filter, record->record)) continue;
+      if (record->seq <= filter.after_seq || !Matches(filter, record->record)) continue;
+      if (filter.newest) {
+        newest.push_back(*std::move(record));
+        if (newest.size() > filter.limit) {
+          newest.pop_front();
+          result.truncated = true;
+        }
+        continue;
+      }
       if (result.records.size() >= filter.limit) {
         result.truncated = true;
         return result;
@@ -59,6 +74,7 @@ absl::StatusOr<QueryResult> Query(const std::string& dir, const AuditFilter& fil
     }
     SB_RETURN_IF_ERROR(reader->status());
   }
+  if (filter.newest) result.records.assign(newest.begin(), newest.end());
   return result;
 }
 

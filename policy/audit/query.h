@@ -21,6 +21,13 @@ struct AuditFilter {
   std::optional<std::string> access_key;
   std::optional<std::string> user;
   std::optional<std::string> operation;
+  // Matches the access key or the user name.
+  std::optional<std::string> principal;
+  std::optional<bool> allowed;  // the authorization decision (false: denied)
+  uint64_t after_seq = 0;       // only records with a larger seq (a tail cursor)
+  // Keep the newest `limit` matches instead of the oldest (`tail`); truncated then says
+  // that older matches were dropped.
+  bool newest = false;
   std::optional<int64_t> from_unix_nanos;  // inclusive
   std::optional<int64_t> to_unix_nanos;    // exclusive
   size_t limit = 1000;                     // at most this many records are returned

@@ -31,6 +31,18 @@ class ChainVerifier {
     report_.head_hash = std::string(internal::kZeroHash);
   }
 
+  // Starts the chain after the (already signature-checked) checkpoint `index`: records up
+  // to its seq are skipped and its hash is the expected `prev` of the next one.
+  void AnchorAt(size_t index) {
+    const SignedCheckpoint& cp = checkpoints_[index];
+    report_.head_seq = cp.checkpoint.seq;
+    report_.head_hash = cp.checkpoint.hash;
+    report_.last_checkpoint_seq = cp.checkpoint.seq;
+    report_.anchored_at_seq = cp.checkpoint.seq;
+    report_.checkpoints_checked = index + 1;
+    next_checkpoint_ = index + 1;
+  }
+
   bool Fail(VerifyFailureKind kind, const std::string& file, uint64_t line, uint64_t seq,
             std::string detail) {
     report_.failure = VerifyFailure{kind, file, line, seq, std::move(detail)};
@@ -82,6 +94,7 @@ class ChainVerifier {
       return Fail(VerifyFailureKind::kBadJson, file, line_number, expected,
                   std::string(record.status().message()));
     }
+    if (record->seq <= report_.anchored_at_seq) return true;  // vouched for by the anchor
     absl::StatusOr<std::string> hash = internal::CanonicalHash(line);
     if (!hash.ok()) {
       return Fail(VerifyFailureKind::kBadJson, file, line_number, record->seq,
@@ -198,7 +211,20 @@ std::string_view VerifyFailureKindName(VerifyFailureKind kind) {
   return "unknown";
 }
 
-absl::StatusOr<VerifyReport> Verify(const std::string& dir, std::string_view public_key_pem) {
+// The seq of the first record of `segment`; nullopt if it has none that parses.
+std::optional<uint64_t> FirstSeq(const internal::SegmentFile& segment) {
+  absl::StatusOr<std::unique_ptr<internal::LineReader>> reader =
+      internal::LineReader::Open(segment.path);
+  std::string_view line;
+  bool complete = false;
+  if (!reader.ok() || !(*reader)->Next(&line, &complete) || !complete) return std::nullopt;
+  absl::StatusOr<LoggedRecord> record = internal::DecodeRecord(line);
+  if (!record.ok()) return std::nullopt;
+  return record->seq;
+}
+
+absl::StatusOr<VerifyReport> Verify(const std::string& dir, std::string_view public_key_pem,
+                                    const VerifyOptions& options) {
   SB_ASSIGN_OR_RETURN(internal::Ed25519Verifier key,
                       internal::Ed25519Verifier::FromPem(public_key_pem));
   SB_ASSIGN_OR_RETURN(std::vector<internal::SegmentFile> segments, internal::ListSegments(dir));
@@ -206,8 +232,21 @@ absl::StatusOr<VerifyReport> Verify(const std::string& dir, std::string_view pub
   SB_ASSIGN_OR_RETURN(std::optional<std::vector<SignedCheckpoint>> checkpoints,
                       ReadCheckpoints(dir, key, report));
   if (!checkpoints.has_value()) return report;
+  std::optional<size_t> anchor;
+  if (options.from_unix_nanos > 0) {
+    for (size_t i = 0; i < checkpoints->size(); ++i) {
+      if ((*checkpoints)[i].checkpoint.time_unix_nanos <= options.from_unix_nanos) anchor = i;
+    }
+  }
   ChainVerifier chain(report, *std::move(checkpoints));
-  for (const internal::SegmentFile& segment : segments) {
+  if (anchor.has_value()) chain.AnchorAt(*anchor);
+  for (size_t i = 0; i < segments.size(); ++i) {
+    const internal::SegmentFile& segment = segments[i];
+    // A segment is skipped unread when the next one starts at or before the anchor.
+    if (anchor.has_value() && i + 1 < segments.size()) {
+      std::optional<uint64_t> next_first = FirstSeq(segments[i + 1]);
+      if (next_first.has_value() && *next_first <= report.anchored_at_seq + 1) continue;
+    }
     if (!chain.CheckSegment(segment)) {
       SB_RETURN_IF_ERROR(chain.io_error());
       return report;

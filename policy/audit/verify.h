@@ -1,5 +1,5 @@
 // Offline verification of an audit log directory: the hash chain, sequence numbers and
-// signed checkpoints (algorithm in docs/audit-log-format.md). Reads files only; safe to run
+// signed checkpoints (algorithm in docs/audit.md). Reads files only; safe to run
 // while a writer appends (an incomplete final line is then reported). Thread-safe.
 #pragma once
 
@@ -42,11 +42,22 @@ struct VerifyReport {
   std::string head_hash;
   uint64_t last_checkpoint_seq = 0;      // records after it are chained but not yet signed
   std::optional<VerifyFailure> failure;  // the first problem found; empty iff ok
+  // With VerifyOptions::from_unix_nanos: the records up to this seq were not read; the
+  // signed checkpoint at this seq anchors the chain instead. 0: checked from the start.
+  uint64_t anchored_at_seq = 0;
+};
+
+struct VerifyOptions {
+  // Check from the last signed checkpoint taken at or before this time (Unix nanoseconds):
+  // its signature vouches for the chain up to its seq, so the records before it are
+  // skipped (whole segments unread). 0, or no such checkpoint: from the first record.
+  int64_t from_unix_nanos = 0;
 };
 
 // Verifies the log in `dir` against the Ed25519 public key `public_key_pem`. Tampering is
 // reported in the report (ok=false), not as an error. InvalidArgument if the key is not an
 // Ed25519 public key PEM; NotFound if `dir` does not exist; Internal on read errors.
-absl::StatusOr<VerifyReport> Verify(const std::string& dir, std::string_view public_key_pem);
+absl::StatusOr<VerifyReport> Verify(const std::string& dir, std::string_view public_key_pem,
+                                    const VerifyOptions& options = {});
 
 }  // namespace sb::audit

@@ -1,6 +1,8 @@
-// `sbctl audit pubkey|verify|query ALIAS[/BUCKET[/KEY]]`: the tamper-evident audit log.
-// verify asks the server to walk the hash chain and signed checkpoints; query answers "who
-// touched this object, and which rule let them".
+// `sbctl audit pubkey|verify|query|tail`: the tamper-evident audit log. verify asks the
+// server to walk the hash chain and signed checkpoints, or (--segments DIR --pubkey FILE)
+// does it offline on copied segment files with no server; query answers "who touched this
+// object, and which rule let them" (a table, or JSON lines with --json); tail prints the
+// newest records and -f follows new ones.
 #pragma once
 
 #include "server/sbctl/command_context.h"

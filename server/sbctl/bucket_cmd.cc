@@ -1,6 +1,7 @@
 // sbctl bucket ls|mk|rm|info: buckets through the server's own S3 API (SigV4-signed like
 // every sbctl request), so the commands exercise exactly what S3 clients see. Responses are
-// S3 XML, read with pugixml.
+// S3 XML, read with pugixml. sbctl bucket restore: point-in-time restore through the admin
+// API (POST /_strongbox/admin/v1/restore, JSON).
 #include "server/sbctl/bucket_cmd.h"
 
 #include <CLI/CLI.hpp>
@@ -183,6 +184,52 @@ absl::Status Info(CommandContext& ctx, const Args& a) {
   return absl::OkStatus();
 }
 
+struct RestoreArgs {
+  std::string target;  // ALIAS/BUCKET
+  std::string to;
+  std::string prefix;
+  bool dry_run = false;
+};
+
+absl::Status Restore(CommandContext& ctx, const RestoreArgs& a) {
+  SB_ASSIGN_OR_RETURN(AliasPath p, BucketTarget(a.target));
+  SB_ASSIGN_OR_RETURN(AdminClient client, ctx.ClientFor(p.alias));
+  std::string target =
+      absl::StrCat("/_strongbox/admin/v1/restore?bucket=", UriEncode(p.bucket, false),
+                   "&to=", UriEncode(a.to, false));
+  if (!a.prefix.empty()) absl::StrAppend(&target, "&prefix=", UriEncode(a.prefix, false));
+  if (a.dry_run) absl::StrAppend(&target, "&dry-run=true");
+  SB_ASSIGN_OR_RETURN(Response r, S3Call(client, "POST", target));
+  boost::system::error_code ec;
+  json::value doc = json::parse(json::string_view(r.body.data(), r.body.size()), ec);
+  if (ec || !doc.is_object()) return absl::DataLossError("server returned invalid JSON");
+  const json::object& o = doc.as_object();
+  if (ctx.flags().json) {
+    PrintJson(ctx, o);
+    return absl::OkStatus();
+  }
+  Table table({"KEY", "ACTION", "FROM VERSION", "NEW VERSION"});
+  if (const json::value* actions = o.if_contains("actions"); actions && actions->is_array()) {
+    for (const json::value& v : actions->as_array()) {
+      if (!v.is_object()) continue;
+      auto str = [&v](const char* k) {
+        const json::value* f = v.as_object().if_contains(k);
+        return f != nullptr && f->is_string() ? std::string(f->get_string()) : std::string("-");
+      };
+      table.AddRow({str("key"), str("action"), str("from_version"), str("version")});
+    }
+  }
+  table.Print(ctx.out());
+  auto num = [&o](const char* k) {
+    const json::value* f = o.if_contains(k);
+    return f != nullptr ? json::serialize(*f) : std::string("0");
+  };
+  ctx.out() << (a.dry_run ? "Dry run, nothing changed: " : "") << num("restored") << " restored, "
+            << num("deleted") << " deleted, " << num("unchanged") << " unchanged of "
+            << num("examined") << " keys\n";
+  return absl::OkStatus();
+}
+
 void AddVerb(CLI::App* parent, CommandContext& ctx, const char* name, const char* help,
              const char* target_help, absl::Status (*run)(CommandContext&, const Args&)) {
   auto args = std::make_shared<Args>();
@@ -202,6 +249,17 @@ void AddBucketCommands(CLI::App& app, CommandContext& ctx) {
   AddVerb(bucket, ctx, "info",
           "Show a bucket's region, versioning, default encryption, policy and object count",
           "ALIAS/BUCKET", Info);
+  auto restore_args = std::make_shared<RestoreArgs>();
+  CLI::App* restore = bucket->add_subcommand(
+      "restore",
+      "Make every key (under --prefix) current again as it was at --to; shares data, no copy");
+  restore->add_option("TARGET", restore_args->target, "ALIAS/BUCKET")->required();
+  restore
+      ->add_option("--to", restore_args->to, "RFC 3339 time (2026-11-22T06:40:00Z) or unix seconds")
+      ->required();
+  restore->add_option("--prefix", restore_args->prefix, "only keys starting with this");
+  restore->add_flag("--dry-run", restore_args->dry_run, "show what would change, change nothing");
+  restore->callback([&ctx, restore_args] { ctx.set_result(Restore(ctx, *restore_args)); });
 }
 
 }  // namespace sb::sbctl

@@ -68,7 +68,7 @@ TEST_F(PersistenceTest, KeepsUnknownColumnFamiliesAndRejectsNewerFormat) {
     // A newer server added a CF: we must still open (RocksDB needs every CF named).
     std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
     for (std::string_view name : {"default", "buckets", "objects", "uploads", "parts", "iam",
-                                  "versions", "null_versions"}) {
+                                  "versions", "null_versions", "shared_data"}) {
       cfs.emplace_back(std::string(name), rocksdb::ColumnFamilyOptions());
     }
     std::vector<rocksdb::ColumnFamilyHandle*> handles;
@@ -86,7 +86,7 @@ TEST_F(PersistenceTest, KeepsUnknownColumnFamiliesAndRejectsNewerFormat) {
   {
     std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
     for (std::string_view name : {"default", "buckets", "objects", "uploads", "parts", "iam",
-                                  "versions", "null_versions", "future"}) {
+                                  "versions", "null_versions", "shared_data", "future"}) {
       cfs.emplace_back(std::string(name), rocksdb::ColumnFamilyOptions());
     }
     std::vector<rocksdb::ColumnFamilyHandle*> handles;

@@ -323,7 +323,7 @@ TEST_F(VersioningTest, MigratesFormatOneStore) {
   {
     std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
     for (std::string_view name : {"default", "buckets", "objects", "uploads", "parts", "iam",
-                                  "versions", "null_versions"}) {
+                                  "versions", "null_versions", "shared_data"}) {
       cfs.emplace_back(std::string(name), rocksdb::ColumnFamilyOptions());
     }
     std::vector<rocksdb::ColumnFamilyHandle*> handles;

@@ -1,5 +1,5 @@
 // Encoding of audit records and checkpoints as JSON lines, and the SHA-256 hash chain
-// definition. The byte layout is a storage format: see docs/audit-log-format.md before
+// definition. The byte layout is a storage format: see docs/audit.md before
 // changing anything here. Thread-safety: pure functions.
 #pragma once
 
