@@ -21,3 +21,8 @@ sb_unit_test(NAME gateway_core_test
     ${CMAKE_CURRENT_SOURCE_DIR}/request_context_test.cc
     ${CMAKE_CURRENT_SOURCE_DIR}/http_server_test.cc
   DEPS sb::gateway pugixml::pugixml OpenSSL::Crypto)
+
+# The HTTPS listener and TLS context (certificates made with the OpenSSL API).
+sb_unit_test(NAME gateway_tls_test
+  SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/tls_server_test.cc
+  DEPS sb::gateway OpenSSL::SSL OpenSSL::Crypto)
