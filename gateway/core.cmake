@@ -35,6 +35,7 @@ add_library(sb_gateway
   ${CMAKE_CURRENT_SOURCE_DIR}/handlers/multipart_handlers.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/handlers/list_handlers.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/handlers/admin_handlers.cc
+  ${CMAKE_CURRENT_SOURCE_DIR}/handlers/admin_bucket_handlers.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/handlers/metrics_handlers.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/handlers/acl_handlers.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/handlers/tagging_handlers.cc

@@ -125,6 +125,22 @@ Operation RouteKms(const RouteInput& in) {
   return Operation::kUnknown;
 }
 
+// /_strongbox/admin/v1/buckets[/NAME]: GET lists or describes, PUT creates, DELETE removes.
+Operation RouteAdminBuckets(const RouteInput& in) {
+  constexpr std::string_view kBuckets = "/_strongbox/admin/v1/buckets";
+  std::string_view path = in.raw_path;
+  if (!path.starts_with(kBuckets)) return Operation::kUnknown;
+  path.remove_prefix(kBuckets.size());
+  if (path.empty()) return in.method == "GET" ? Operation::kAdminListBuckets : Operation::kUnknown;
+  if (path.size() < 2 || path[0] != '/' || path.find('/', 1) != std::string_view::npos) {
+    return Operation::kUnknown;
+  }
+  if (in.method == "GET") return Operation::kAdminGetBucket;
+  if (in.method == "PUT") return Operation::kAdminCreateBucket;
+  if (in.method == "DELETE") return Operation::kAdminDeleteBucket;
+  return Operation::kUnknown;
+}
+
 Operation RouteInternal(const RouteInput& in) {
   if (in.raw_path == "/_strongbox/health/live") return Operation::kHealthLive;
   if (in.raw_path == "/_strongbox/health/ready") return Operation::kHealthReady;
@@ -133,6 +149,7 @@ Operation RouteInternal(const RouteInput& in) {
   }
   if (in.raw_path.starts_with(kIamAdminPrefix)) return RouteIam(in.method, in.raw_path);
   if (Operation kms = RouteKms(in); kms != Operation::kUnknown) return kms;
+  if (Operation buckets = RouteAdminBuckets(in); buckets != Operation::kUnknown) return buckets;
   if (in.raw_path == "/_strongbox/admin/v1/restore") {
     return in.method == "POST" ? Operation::kAdminBucketRestore : Operation::kUnknown;
   }
@@ -147,6 +164,12 @@ Operation RouteInternal(const RouteInput& in) {
 Operation RouteBucket(const RouteInput& in) {
   const auto& m = in.method;
   if (Has(in, "policy")) return RouteBucketPolicy(in);
+  if (Has(in, "policyStatus")) {
+    for (auto name : kUnsupportedSubresources) {
+      if (name != "policyStatus" && Has(in, name)) return Operation::kNotImplemented;
+    }
+    return m == "GET" ? Operation::kGetBucketPolicyStatus : Operation::kNotImplemented;
+  }
   if (Has(in, "tagging")) return RouteTagging(in);
   if (Has(in, "object-lock")) return RouteObjectLock(in);
   if (m == "GET") {
@@ -299,6 +322,16 @@ std::string_view OperationName(Operation op) {
       return "PutBucketPolicy";
     case Operation::kDeleteBucketPolicy:
       return "DeleteBucketPolicy";
+    case Operation::kGetBucketPolicyStatus:
+      return "GetBucketPolicyStatus";
+    case Operation::kAdminListBuckets:
+      return "AdminListBuckets";
+    case Operation::kAdminGetBucket:
+      return "AdminGetBucket";
+    case Operation::kAdminCreateBucket:
+      return "AdminCreateBucket";
+    case Operation::kAdminDeleteBucket:
+      return "AdminDeleteBucket";
     case Operation::kAdminKmsListKeys:
       return "AdminKmsListKeys";
     case Operation::kAdminKmsCreateKey:

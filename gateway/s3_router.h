@@ -17,6 +17,10 @@ enum class Operation {
   kHealthReady,
   kMetrics,  // GET /_strongbox/metrics (Prometheus)
   kAdminInfo,
+  kAdminListBuckets,  // /_strongbox/admin/v1/buckets[/NAME]
+  kAdminGetBucket,
+  kAdminCreateBucket,
+  kAdminDeleteBucket,
   kAdminAuditPubkey,
   kAdminAuditVerify,
   kAdminAuditQuery,
@@ -71,6 +75,7 @@ enum class Operation {
   kGetBucketPolicy,
   kPutBucketPolicy,
   kDeleteBucketPolicy,
+  kGetBucketPolicyStatus,
   kGetBucketEncryption,
   kPutBucketEncryption,
   kDeleteBucketEncryption,

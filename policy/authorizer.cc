@@ -18,6 +18,19 @@ struct Authorizer::Inputs {
 
 namespace {
 
+constexpr std::string_view kExistingObjectTag = "s3:ExistingObjectTag/";
+
+bool AnyReads(const std::vector<const eval::Policy*>& policies, const eval::Policy* bucket_policy) {
+  if (bucket_policy != nullptr &&
+      eval::ReferencesContextKeyPrefix(*bucket_policy, kExistingObjectTag)) {
+    return true;
+  }
+  for (const eval::Policy* policy : policies) {
+    if (eval::ReferencesContextKeyPrefix(*policy, kExistingObjectTag)) return true;
+  }
+  return false;
+}
+
 std::string StatementRef(const eval::Decision& d) {
   return d.sid.empty() ? absl::StrCat(d.statement_index) : d.sid;
 }
@@ -85,6 +98,18 @@ absl::StatusOr<Authorizer::Inputs> Authorizer::Gather(const AuthzRequest& reques
   eval::AddGlobalContextKeys(r, clock_ != nullptr ? clock_->Now() : absl::Now());
   if (bucket_policies_ != nullptr && !request.bucket.empty()) {
     SB_ASSIGN_OR_RETURN(in.bucket_policy, bucket_policies_->Get(request.bucket));
+  }
+  if (request.existing_object_tags &&
+      (AnyReads(in.identity_ptrs, in.bucket_policy.get()) || AnyReads(in.session_ptrs, nullptr))) {
+    absl::StatusOr<std::vector<std::pair<std::string, std::string>>> tags =
+        request.existing_object_tags();
+    if (!tags.ok() && !absl::IsNotFound(tags.status())) return tags.status();
+    if (tags.ok()) {
+      for (auto& [key, value] : *tags) {
+        r.context.insert_or_assign(std::string(kExistingObjectTag) + key,
+                                   std::vector<std::string>{std::move(value)});
+      }
+    }
   }
   return in;
 }

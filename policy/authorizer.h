@@ -10,8 +10,10 @@
 // Thread-safe.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -47,6 +49,12 @@ struct AuthzRequest {
   // Request condition keys (aws:SourceIp, s3:prefix, ...). The keys derived from the
   // principal and the clock (aws:username, aws:CurrentTime, ...) are set by the Authorizer.
   eval::ContextMap context;
+  // The tags of the object the request acts on, for s3:ExistingObjectTag/<key>. Called (at
+  // most once) only when a policy in play reads such a key, so requests under policies that
+  // never do cost no lookup. NotFound means there is no such object: no tags. Any other
+  // error fails the authorization (the caller refuses the request).
+  std::function<absl::StatusOr<std::vector<std::pair<std::string, std::string>>>()>
+      existing_object_tags;
 };
 
 // What `simulate` returns: the full trace plus the names behind its policy indexes.

@@ -18,6 +18,45 @@ absl::StatusOr<eval::Policy> ParseBucketPolicy(std::string_view document) {
   return parsed;
 }
 
+namespace {
+
+// A condition that limits a grant to callers with fixed attributes (not "*").
+bool PinsTheCaller(const eval::Condition& condition) {
+  static constexpr std::string_view kFixedKeys[] = {
+      "aws:SourceIp",       "aws:SourceVpc",   "aws:SourceVpce",       "aws:SourceAccount",
+      "aws:SourceArn",      "aws:SourceOwner", "aws:PrincipalAccount", "aws:PrincipalArn",
+      "aws:PrincipalOrgID", "aws:userid",      "aws:username"};
+  const eval::OperatorSpec& spec = condition.spec();
+  if (spec.if_exists || eval::IsNegated(spec.op) || spec.op == eval::ConditionOp::kNull) {
+    return false;
+  }
+  bool fixed_key = false;
+  for (std::string_view key : kFixedKeys) {
+    fixed_key = fixed_key || eval::CaseInsensitiveEq()(key, condition.key());
+  }
+  if (!fixed_key) return false;
+  for (const std::string& value : condition.values()) {
+    if (value.find('*') != std::string::npos || value == "0.0.0.0/0" || value == "::/0") {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+bool IsPublicPolicy(const eval::Policy& policy) {
+  for (const eval::Statement& st : policy.statements) {
+    if (st.effect != eval::Effect::kAllow || !st.principal.has_value()) continue;
+    if (!st.not_principal && !st.principal->any) continue;
+    bool pinned = false;
+    for (const eval::Condition& condition : st.conditions)
+      pinned = pinned || PinsTheCaller(condition);
+    if (!pinned) return true;
+  }
+  return false;
+}
+
 absl::StatusOr<std::shared_ptr<const eval::Policy>> BucketPolicyCache::Get(
     std::string_view bucket) const {
   absl::StatusOr<metadata::BucketRecord> record = meta_.GetBucket(bucket);

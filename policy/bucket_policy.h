@@ -25,6 +25,13 @@ inline constexpr size_t kMaxBucketPolicyBytes = 20 * 1024;
 // Principal and documents over kMaxBucketPolicyBytes.
 absl::StatusOr<eval::Policy> ParseBucketPolicy(std::string_view document);
 
+// GetBucketPolicyStatus' IsPublic, after AWS's rule: a policy is public if some Allow
+// statement grants to everyone (Principal "*", or NotPrincipal) without a condition that
+// pins the caller to fixed values (aws:SourceIp, aws:SourceVpc(e), aws:SourceAccount,
+// aws:SourceArn, aws:SourceOwner, aws:PrincipalAccount, aws:PrincipalArn, aws:PrincipalOrgID,
+// aws:userid, aws:username). Wildcard values in those conditions still count as public.
+bool IsPublicPolicy(const eval::Policy& policy);
+
 class BucketPolicyCache {
  public:
   // `meta` must outlive the cache.

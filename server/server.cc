@@ -121,7 +121,7 @@ absl::Status Run(const Config& config) {
   std::vector<std::unique_ptr<gateway::Stage>> stages;
   stages.push_back(std::make_unique<gateway::ParseStage>());
   stages.push_back(std::make_unique<gateway::AuthenticateStage>(identities, clock, config.region));
-  stages.push_back(std::make_unique<gateway::AuthorizeStage>(authorizer));
+  stages.push_back(std::make_unique<gateway::AuthorizeStage>(authorizer, meta.get()));
   stages.push_back(std::make_unique<gateway::HandleStage>(
       [&services](gateway::RequestContext& ctx) { return gateway::Dispatch(ctx, services); }));
   gateway::AuditLogSink audit_sink(*audit_log);

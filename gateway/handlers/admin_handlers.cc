@@ -170,7 +170,13 @@ absl::Status Dispatch(RequestContext& ctx, Services& s) {
     case Operation::kGetBucketPolicy:
     case Operation::kPutBucketPolicy:
     case Operation::kDeleteBucketPolicy:
+    case Operation::kGetBucketPolicyStatus:
       return HandleBucketPolicyOperation(ctx, s);
+    case Operation::kAdminListBuckets:
+    case Operation::kAdminGetBucket:
+    case Operation::kAdminCreateBucket:
+    case Operation::kAdminDeleteBucket:
+      return HandleAdminBucketOperation(ctx, s);
     case Operation::kGetBucketEncryption:
     case Operation::kPutBucketEncryption:
     case Operation::kDeleteBucketEncryption:

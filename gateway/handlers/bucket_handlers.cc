@@ -231,10 +231,12 @@ absl::Status HandleBucketOperation(RequestContext& ctx, Services& s) {
     case Operation::kListBuckets:
       return ListBuckets(ctx, s);
     case Operation::kCreateBucket:
+    case Operation::kAdminCreateBucket:  // the admin API's PUT buckets/NAME, same rules
       return CreateBucket(ctx, s);
     case Operation::kHeadBucket:
       return HeadBucket(ctx, s);
     case Operation::kDeleteBucket:
+    case Operation::kAdminDeleteBucket:  // the admin API's DELETE buckets/NAME, same guards
       return DeleteBucket(ctx, s);
     case Operation::kGetBucketLocation:
       return GetBucketLocation(ctx, s);

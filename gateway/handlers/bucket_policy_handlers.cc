@@ -1,11 +1,12 @@
-// PutBucketPolicy, GetBucketPolicy, DeleteBucketPolicy (?policy). The document is stored in
-// the bucket record exactly as accepted; the Authorizer reads it on every request, so a new
-// or deleted policy applies from the next request.
+// PutBucketPolicy, GetBucketPolicy, DeleteBucketPolicy (?policy), GetBucketPolicyStatus. The
+// document is stored in the bucket record exactly as accepted; the Authorizer reads it on every
+// request, so a new or deleted policy applies from the next request.
 #include "absl/strings/str_cat.h"
 #include "common/error_reason.h"
 #include "common/status_macros.h"
 #include "gateway/handlers/handler_util.h"
 #include "gateway/handlers/handlers.h"
+#include "gateway/xml/bucket_xml.h"
 #include "policy/bucket_policy.h"
 
 namespace sb::gateway {
@@ -65,6 +66,20 @@ absl::Status GetBucketPolicy(RequestContext& ctx, Services& s) {
   return ctx.Respond(200, {}, record.policy(), "application/json");
 }
 
+absl::Status GetBucketPolicyStatus(RequestContext& ctx, Services& s) {
+  SB_ASSIGN_OR_RETURN(metadata::BucketRecord record, s.meta.GetBucket(ctx.req.bucket));
+  if (record.policy().empty()) {
+    return MakeError(absl::StatusCode::kNotFound, ErrorReason::kNoSuchBucketPolicy,
+                     "The bucket policy does not exist");
+  }
+  absl::StatusOr<policy::eval::Policy> parsed = policy::ParseBucketPolicy(record.policy());
+  if (!parsed.ok()) {
+    return MakeError(absl::StatusCode::kDataLoss, ErrorReason::kDataCorrupted,
+                     "the stored bucket policy does not parse");
+  }
+  return ctx.Respond(200, {}, xml::PolicyStatusXml(policy::IsPublicPolicy(*parsed)));
+}
+
 absl::Status DeleteBucketPolicy(RequestContext& ctx, Services& s) {
   // S3 answers 204 whether or not a policy existed.
   SB_RETURN_IF_ERROR(s.meta
@@ -87,6 +102,8 @@ absl::Status HandleBucketPolicyOperation(RequestContext& ctx, Services& s) {
       return GetBucketPolicy(ctx, s);
     case Operation::kDeleteBucketPolicy:
       return DeleteBucketPolicy(ctx, s);
+    case Operation::kGetBucketPolicyStatus:
+      return GetBucketPolicyStatus(ctx, s);
     default:
       return absl::InternalError("not a bucket policy operation");
   }

@@ -66,6 +66,7 @@ absl::Status HandleIamOperation(RequestContext& ctx, Services& s);
 absl::Status HandleBucketPolicyOperation(RequestContext& ctx, Services& s);
 absl::Status HandleEncryptionOperation(RequestContext& ctx, Services& s);
 absl::Status HandleKmsOperation(RequestContext& ctx, Services& s);
+absl::Status HandleAdminBucketOperation(RequestContext& ctx, Services& s);
 absl::Status HandleStsOperation(RequestContext& ctx, Services& s);
 absl::Status HandleMetricsOperation(RequestContext& ctx, Services& s);
 

@@ -80,6 +80,13 @@ std::string_view ActionFor(Operation op) {
       return "s3:PutBucketTagging";
     case Operation::kAdminInfo:
       return "admin:ServerInfo";
+    case Operation::kAdminListBuckets:
+    case Operation::kAdminGetBucket:
+      return "admin:ListBuckets";
+    case Operation::kAdminCreateBucket:
+      return "admin:CreateBucket";
+    case Operation::kAdminDeleteBucket:
+      return "admin:DeleteBucket";
     case Operation::kAdminAuditPubkey:
     case Operation::kAdminAuditVerify:
     case Operation::kAdminAuditQuery:
@@ -136,6 +143,8 @@ std::string_view ActionFor(Operation op) {
       return "s3:PutBucketPolicy";
     case Operation::kDeleteBucketPolicy:
       return "s3:DeleteBucketPolicy";
+    case Operation::kGetBucketPolicyStatus:
+      return "s3:GetBucketPolicyStatus";
     case Operation::kGetBucketEncryption:
       return "s3:GetEncryptionConfiguration";
     case Operation::kPutBucketEncryption:
@@ -197,14 +206,44 @@ std::string S3Arn(std::string_view bucket, std::string_view key) {
 absl::StatusOr<policy::Decision> AuthorizeOn(const policy::Authorizer& authorizer,
                                              const RequestContext& ctx, std::string_view action,
                                              std::string_view resource, std::string_view bucket,
-                                             const policy::eval::ContextMap& conditions) {
+                                             const policy::eval::ContextMap& conditions,
+                                             ObjectTagsFn existing_object_tags) {
   policy::AuthzRequest request;
   request.principal = &ctx.auth.principal;
   request.action = action;
   request.resource = resource;
   request.bucket = bucket;
   request.context = conditions;
+  request.existing_object_tags = std::move(existing_object_tags);
   return authorizer.Authorize(request);
+}
+
+ObjectTagsFn ExistingObjectTags(metadata::MetadataStore& meta, const RequestContext& ctx) {
+  switch (ctx.req.op) {
+    case Operation::kGetObject:
+    case Operation::kHeadObject:
+    case Operation::kGetObjectTagging:
+    case Operation::kPutObjectTagging:
+    case Operation::kDeleteObjectTagging:
+    case Operation::kGetObjectAcl:
+    case Operation::kPutObjectAcl:
+      break;
+    default:
+      return {};
+  }
+  if (ctx.req.key.empty()) return {};
+  const std::string* version = ctx.req.Query("versionId");
+  return [&meta, bucket = ctx.req.bucket, key = ctx.req.key,
+          version_id = version == nullptr ? std::string() : *version]()
+             -> absl::StatusOr<std::vector<std::pair<std::string, std::string>>> {
+    SB_ASSIGN_OR_RETURN(metadata::ObjectRecord record,
+                        version_id.empty() ? meta.GetObject(bucket, key)
+                                           : meta.GetObjectVersion(bucket, key, version_id));
+    std::vector<std::pair<std::string, std::string>> tags;
+    if (record.delete_marker()) return tags;
+    tags.assign(record.tags().begin(), record.tags().end());
+    return tags;
+  };
 }
 
 namespace {
@@ -234,11 +273,17 @@ absl::Status AuthorizeStage::Run(RequestContext& ctx) {
     ctx.decision = {true, "per-key", "", ""};
     return absl::OkStatus();
   }
+  if (ctx.req.op == Operation::kPutObjectTagging) {
+    // Decided by the handler once the body's tags are known (s3:RequestObjectTag/<key>).
+    ctx.decision = {true, "per-body", "", ""};
+    return absl::OkStatus();
+  }
   const std::string resource =
       ctx.req.op == Operation::kSts ? "*" : S3Arn(ctx.req.bucket, ctx.req.key);
   const policy::eval::ContextMap conditions = RequestConditions(ctx);
   absl::StatusOr<policy::Decision> decision =
-      AuthorizeOn(authorizer_, ctx, action, resource, ctx.req.bucket, conditions);
+      AuthorizeOn(authorizer_, ctx, action, resource, ctx.req.bucket, conditions,
+                  meta_ != nullptr ? ExistingObjectTags(*meta_, ctx) : ObjectTagsFn());
   if (!decision.ok()) {
     ctx.decision = {false, "error", "", ""};  // fail closed (e.g. unreadable bucket policy)
     return decision.status();

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace sb::gateway {
@@ -31,11 +32,11 @@ constexpr std::array<std::string_view, 11> kHeaderKeys = {
     "x-amz-object-lock-legal-hold",
 };
 
-// s3:RequestObjectTag/<key> and s3:RequestObjectTagKeys from an x-amz-tagging header
-// ("k1=v1&k2=v2", URL-encoded). Undecodable pairs are skipped: the handler refuses the
-// header itself, and a condition over a missing key fails closed.
-void PutRequestTags(policy::eval::ContextMap& m, std::string_view tagging) {
-  std::vector<std::string> keys;
+// The tag pairs of an x-amz-tagging header ("k1=v1&k2=v2", URL-encoded). Undecodable pairs
+// are skipped: the handler refuses the header itself, and a condition over a missing key
+// fails closed.
+std::vector<std::pair<std::string, std::string>> HeaderTags(std::string_view tagging) {
+  std::vector<std::pair<std::string, std::string>> tags;
   while (!tagging.empty()) {
     size_t amp = tagging.find('&');
     std::string_view pair = tagging.substr(0, amp);
@@ -47,13 +48,22 @@ void PutRequestTags(policy::eval::ContextMap& m, std::string_view tagging) {
         (eq != std::string_view::npos && !PercentDecode(pair.substr(eq + 1), true, &value))) {
       continue;
     }
-    Put(m, "s3:RequestObjectTag/" + key, std::move(value));
-    keys.push_back(std::move(key));
+    tags.emplace_back(std::move(key), std::move(value));
   }
-  if (!keys.empty()) m.insert_or_assign("s3:RequestObjectTagKeys", std::move(keys));
+  return tags;
 }
 
 }  // namespace
+
+void AddRequestObjectTags(const std::vector<std::pair<std::string, std::string>>& tags,
+                          policy::eval::ContextMap& m) {
+  std::vector<std::string> keys;
+  for (const auto& [key, value] : tags) {
+    Put(m, "s3:RequestObjectTag/" + key, value);
+    keys.push_back(key);
+  }
+  if (!keys.empty()) m.insert_or_assign("s3:RequestObjectTagKeys", std::move(keys));
+}
 
 policy::eval::ContextMap RequestConditions(const RequestContext& ctx) {
   policy::eval::ContextMap m;
@@ -74,7 +84,9 @@ policy::eval::ContextMap RequestConditions(const RequestContext& ctx) {
       Put(m, std::string("s3:") + std::string(name), *v);
     }
   }
-  if (const std::string* v = ctx.http.Header("x-amz-tagging")) PutRequestTags(m, *v);
+  if (const std::string* v = ctx.http.Header("x-amz-tagging")) {
+    AddRequestObjectTags(HeaderTags(*v), m);
+  }
   const SigV4Result& sig = ctx.auth.sigv4;
   if (!sig.anonymous && !sig.access_key.empty()) {
     Put(m, "s3:signatureversion", "AWS4-HMAC-SHA256");

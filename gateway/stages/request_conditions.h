@@ -5,11 +5,20 @@
 // by policy::Authorizer. Pure; thread-safe.
 #pragma once
 
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "gateway/request_context.h"
 #include "policy/eval/context.h"
 
 namespace sb::gateway {
 
 policy::eval::ContextMap RequestConditions(const RequestContext& ctx);
+
+// s3:RequestObjectTag/<key> for each tag and s3:RequestObjectTagKeys, from the x-amz-tagging
+// header (RequestConditions does that) or a PutObjectTagging body.
+void AddRequestObjectTags(const std::vector<std::pair<std::string, std::string>>& tags,
+                          policy::eval::ContextMap& m);
 
 }  // namespace sb::gateway

@@ -6,9 +6,12 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "common/clock.h"
 #include "gateway/pipeline.h"
+#include "metadata/metadata_store.h"
 #include "policy/authorizer.h"
 #include "policy/identity.h"
 
@@ -37,15 +40,19 @@ class AuthenticateStage final : public Stage {
   std::string region_;
 };
 
-// Maps the operation to an IAM action and resource ARN and asks the policy engine.
+// Maps the operation to an IAM action and resource ARN and asks the policy engine. With
+// `meta`, requests on an existing object can be decided on its tags (s3:ExistingObjectTag).
 class AuthorizeStage final : public Stage {
  public:
-  explicit AuthorizeStage(const policy::Authorizer& authorizer) : authorizer_(authorizer) {}
+  explicit AuthorizeStage(const policy::Authorizer& authorizer,
+                          metadata::MetadataStore* meta = nullptr)
+      : authorizer_(authorizer), meta_(meta) {}
   absl::Status Run(RequestContext& ctx) override;
   std::string_view name() const override { return "authorize"; }
 
  private:
   const policy::Authorizer& authorizer_;
+  metadata::MetadataStore* meta_;
 };
 
 // Runs the operation's handler.
@@ -62,10 +69,21 @@ class HandleStage final : public Stage {
 
 // IAM action for an operation ("s3:GetObject"); empty for operations that need none.
 std::string_view ActionFor(Operation op);
+// As ActionFor, with the *Version action for requests naming a ?versionId=
+// (s3:GetObjectVersion, s3:PutObjectVersionTagging, ...).
+std::string_view VersionedActionFor(const RequestContext& ctx);
 
 // "arn:aws:s3:::BUCKET/KEY", "arn:aws:s3:::BUCKET" for an empty key, "arn:aws:s3:::*" for
 // an empty bucket.
 std::string S3Arn(std::string_view bucket, std::string_view key);
+
+// The tags of the object version ctx names (?versionId=, else the newest), for
+// s3:ExistingObjectTag/<key>; an empty function for operations AWS does not evaluate that
+// key on (it applies to reads and tag/ACL updates of an existing object). A delete marker
+// has no tags; a missing object is NotFound.
+using ObjectTagsFn =
+    std::function<absl::StatusOr<std::vector<std::pair<std::string, std::string>>>()>;
+ObjectTagsFn ExistingObjectTags(metadata::MetadataStore& meta, const RequestContext& ctx);
 
 // Asks `authorizer` whether ctx's principal may do `action` on `resource`, under `bucket`'s
 // policy and the request's condition keys `conditions` (see RequestConditions). Shared by
@@ -73,6 +91,7 @@ std::string S3Arn(std::string_view bucket, std::string_view key);
 absl::StatusOr<policy::Decision> AuthorizeOn(const policy::Authorizer& authorizer,
                                              const RequestContext& ctx, std::string_view action,
                                              std::string_view resource, std::string_view bucket,
-                                             const policy::eval::ContextMap& conditions);
+                                             const policy::eval::ContextMap& conditions,
+                                             ObjectTagsFn existing_object_tags = {});
 
 }  // namespace sb::gateway

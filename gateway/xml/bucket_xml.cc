@@ -22,6 +22,15 @@ std::string ListAllMyBucketsXml(std::string_view owner_id,
   return b.Finish();
 }
 
+std::string PolicyStatusXml(bool is_public) {
+  std::string out("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<PolicyStatus xmlns=\"");
+  out.append(kS3Namespace);
+  out.append("\"><IsPublic>");
+  out.append(is_public ? "true" : "false");
+  out.append("</IsPublic></PolicyStatus>");
+  return out;
+}
+
 std::string LocationConstraintXml(std::string_view region) {
   std::string out;
   out.reserve(160);

@@ -18,6 +18,8 @@ std::string ListAllMyBucketsXml(std::string_view owner_id,
 // `<LocationConstraint xmlns="..."/>` for "" and "us-east-1" (S3 reports the classic region
 // as empty), otherwise `<LocationConstraint xmlns="...">region</LocationConstraint>`.
 std::string LocationConstraintXml(std::string_view region);
+// GetBucketPolicyStatus: <PolicyStatus><IsPublic>true|false</IsPublic></PolicyStatus>.
+std::string PolicyStatusXml(bool is_public);
 
 // VersioningConfiguration (GetBucketVersioning): with <Status> unless `status` is empty
 // (a bucket that never had versioning configured).

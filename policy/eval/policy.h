@@ -68,4 +68,9 @@ struct ParseOptions {
 // unknown condition operators, and condition values that do not parse for their operator.
 absl::StatusOr<Policy> ParsePolicy(std::string_view json, const ParseOptions& options = {});
 
+// True if any condition of `policy` names a context key starting with `prefix` (ASCII
+// case-insensitive), e.g. "s3:ExistingObjectTag/": lets callers skip gathering context that
+// costs a lookup when no policy in play can read it.
+bool ReferencesContextKeyPrefix(const Policy& policy, std::string_view prefix);
+
 }  // namespace sb::policy::eval

@@ -349,4 +349,17 @@ absl::StatusOr<Policy> ParsePolicy(std::string_view text, const ParseOptions& op
   return policy;
 }
 
+bool ReferencesContextKeyPrefix(const Policy& policy, std::string_view prefix) {
+  for (const Statement& statement : policy.statements) {
+    for (const Condition& condition : statement.conditions) {
+      std::string_view key = condition.key();
+      if (key.size() >= prefix.size() &&
+          CaseInsensitiveEq()(key.substr(0, prefix.size()), prefix)) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
 }  // namespace sb::policy::eval

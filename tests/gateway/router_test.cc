@@ -75,6 +75,12 @@ TEST(RouterTest, BucketOperations) {
   }
 }
 
+TEST(RouterTest, BucketPolicyStatus) {
+  EXPECT_EQ(RouteOf({"GET", "/b", {{"policyStatus", ""}}}), Operation::kGetBucketPolicyStatus);
+  EXPECT_EQ(RouteOf({"GET", "/b", {{"policyStatus", ""}, {"cors", ""}}}),
+            Operation::kNotImplemented);
+}
+
 TEST(RouterTest, TrailingSlashOnBucketIsABucketRequest) {
   EXPECT_EQ(RouteOf({"GET", "/b/", {}}), Operation::kListObjects);
   EXPECT_EQ(RouteOf({"PUT", "/b/", {}}), Operation::kCreateBucket);
@@ -119,6 +125,7 @@ bool Implemented(std::string_view method, std::string_view path, std::string_vie
   if (sub == "acl") return method == "GET" || method == "PUT";
   if (sub == "tagging") return method == "GET" || method == "PUT" || method == "DELETE";
   if (sub == "policy") return bucket && (method == "GET" || method == "PUT" || method == "DELETE");
+  if (sub == "policyStatus") return bucket && method == "GET";
   if (sub == "encryption")
     return bucket && (method == "GET" || method == "PUT" || method == "DELETE");
   return false;
@@ -233,6 +240,15 @@ TEST(RouterTest, StrongboxInternalEndpoints) {
   EXPECT_EQ(RouteOf({"GET", "/_strongbox/admin/v1/info", {}}), Operation::kAdminInfo);
   EXPECT_EQ(RouteOf({"PUT", "/_strongbox/admin/v1/info", {}}), Operation::kUnknown);
   EXPECT_EQ(RouteOf({"GET", "/_strongbox/admin/v1/nope", {}}), Operation::kUnknown);
+  EXPECT_EQ(RouteOf({"GET", "/_strongbox/admin/v1/buckets", {}}), Operation::kAdminListBuckets);
+  EXPECT_EQ(RouteOf({"GET", "/_strongbox/admin/v1/buckets/b1", {}}), Operation::kAdminGetBucket);
+  EXPECT_EQ(RouteOf({"PUT", "/_strongbox/admin/v1/buckets/b1", {}}), Operation::kAdminCreateBucket);
+  EXPECT_EQ(RouteOf({"DELETE", "/_strongbox/admin/v1/buckets/b1", {}}),
+            Operation::kAdminDeleteBucket);
+  EXPECT_EQ(RouteOf({"PUT", "/_strongbox/admin/v1/buckets", {}}), Operation::kUnknown);
+  EXPECT_EQ(RouteOf({"GET", "/_strongbox/admin/v1/buckets/", {}}), Operation::kUnknown);
+  EXPECT_EQ(RouteOf({"GET", "/_strongbox/admin/v1/buckets/b1/x", {}}), Operation::kUnknown);
+  EXPECT_EQ(RouteOf({"GET", "/_strongbox/admin/v1/bucketsx", {}}), Operation::kUnknown);
   EXPECT_EQ(RouteOf({"GET", "/_strongbox/health/live/extra", {}}), Operation::kUnknown);
   // Internal paths never fall through to bucket/object routing.
   EXPECT_EQ(RouteOf({"PUT", "/_strongbox/x", {}}), Operation::kUnknown);

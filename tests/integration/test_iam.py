@@ -458,6 +458,75 @@ class BucketPolicyTest(IamTestBase):
         self.assertClientError(gina.get_object, "AccessDenied", 403, Bucket=bucket, Key="g")
 
 
+class TagConditionTest(IamTestBase):
+    def test_existing_and_request_object_tags_decide(self):
+        bucket = unique_bucket("iam-tags")
+        self.s3.create_bucket(Bucket=bucket)
+        self.s3.put_object(Bucket=bucket, Key="open.txt", Body=b"o", Tagging="class=public")
+        self.s3.put_object(Bucket=bucket, Key="closed.txt", Body=b"c", Tagging="class=secret")
+        self.s3.put_object(Bucket=bucket, Key="plain.txt", Body=b"p")
+        _, ivan = self.new_user("ivan")
+        self.store_policy("ivan-tags", {"Version": "2012-10-17", "Statement": [
+            {"Sid": "ReadPublic", "Effect": "Allow", "Action": "s3:GetObject",
+             "Resource": f"arn:aws:s3:::{bucket}/*",
+             "Condition": {"StringEquals": {"s3:ExistingObjectTag/class": "public"}}},
+            {"Sid": "TagOnlyTeamKeys", "Effect": "Allow", "Action": "s3:PutObjectTagging",
+             "Resource": f"arn:aws:s3:::{bucket}/*",
+             "Condition": {"ForAllValues:StringEquals": {"s3:RequestObjectTagKeys": ["team"]},
+                           "StringEquals": {"s3:ExistingObjectTag/class": "public"}}}]})
+        self.sbctl("policy", "attach", "t", "ivan-tags", "--user", "ivan")
+
+        # s3:ExistingObjectTag: the stored tags of the object decide.
+        self.assertEqual(ivan.get_object(Bucket=bucket, Key="open.txt")["Body"].read(), b"o")
+        self.assertClientError(ivan.get_object, "AccessDenied", 403, Bucket=bucket,
+                               Key="closed.txt")
+        self.assertClientError(ivan.get_object, "AccessDenied", 403, Bucket=bucket,
+                               Key="plain.txt")
+        # Retagging the object changes the decision from the next request.
+        self.s3.put_object_tagging(Bucket=bucket, Key="closed.txt",
+                                   Tagging={"TagSet": [{"Key": "class", "Value": "public"}]})
+        self.assertEqual(ivan.get_object(Bucket=bucket, Key="closed.txt")["Body"].read(), b"c")
+
+        # s3:RequestObjectTagKeys comes from the PutObjectTagging body; the existing tag
+        # condition applies to the object as it is before the change.
+        self.assertClientError(
+            ivan.put_object_tagging, "AccessDenied", 403, Bucket=bucket, Key="open.txt",
+            Tagging={"TagSet": [{"Key": "owner", "Value": "ivan"}]})
+        ivan.put_object_tagging(Bucket=bucket, Key="open.txt",
+                                Tagging={"TagSet": [{"Key": "team", "Value": "data"}]})
+        tags = self.s3.get_object_tagging(Bucket=bucket, Key="open.txt")["TagSet"]
+        self.assertEqual(tags, [{"Key": "team", "Value": "data"}])
+        # The object lost its class=public tag, so neither reads nor retagging are allowed.
+        self.assertClientError(ivan.get_object, "AccessDenied", 403, Bucket=bucket,
+                               Key="open.txt")
+        self.assertClientError(
+            ivan.put_object_tagging, "AccessDenied", 403, Bucket=bucket, Key="open.txt",
+            Tagging={"TagSet": [{"Key": "team", "Value": "ml"}]})
+        # A denied retag changed nothing, and is in the audit log with the decision.
+        self.assertEqual(self.s3.get_object_tagging(Bucket=bucket, Key="open.txt")["TagSet"],
+                         [{"Key": "team", "Value": "data"}])
+
+    def test_bucket_policy_status_says_whether_it_is_public(self):
+        bucket = unique_bucket("bp-status")
+        self.s3.create_bucket(Bucket=bucket)
+        self.assertClientError(self.s3.get_bucket_policy_status, "NoSuchBucketPolicy", 404,
+                               Bucket=bucket)
+        office_only = {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+             "Resource": f"arn:aws:s3:::{bucket}/*",
+             "Condition": {"IpAddress": {"aws:SourceIp": "10.1.0.0/16"}}}]}
+        self.s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(office_only))
+        status = self.s3.get_bucket_policy_status(Bucket=bucket)["PolicyStatus"]
+        self.assertFalse(status["IsPublic"])
+        public = {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "s3:GetObject",
+             "Resource": f"arn:aws:s3:::{bucket}/pub/*"}]}
+        self.s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(public))
+        self.assertTrue(self.s3.get_bucket_policy_status(Bucket=bucket)["PolicyStatus"]["IsPublic"])
+        _, judy = self.new_user("judy")
+        self.assertClientError(judy.get_bucket_policy_status, "AccessDenied", 403, Bucket=bucket)
+
+
 class IamRestartTest(IamTestBase):
     def test_users_keys_and_policies_survive_a_restart(self):
         bucket = unique_bucket("iam-restart")

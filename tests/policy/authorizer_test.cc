@@ -215,6 +215,52 @@ TEST_F(IamAuthorizerTest, ConditionsSeeRequestAndPrincipalKeys) {
                    .allowed);
 }
 
+TEST_F(IamAuthorizerTest, ExistingObjectTagsAreLookedUpOnlyWhenAPolicyReadsThem) {
+  int lookups = 0;
+  auto tagged = [&lookups](std::string value) {
+    return [&lookups, value]() -> absl::StatusOr<std::vector<std::pair<std::string, std::string>>> {
+      ++lookups;
+      if (value.empty()) return absl::NotFoundError("no such key");
+      return std::vector<std::pair<std::string, std::string>>{{"class", value}};
+    };
+  };
+  auto decide = [&](const Principal& p, std::string value) {
+    AuthzRequest request;
+    request.principal = &p;
+    request.action = "s3:GetObject";
+    request.resource = "arn:aws:s3:::data/a.txt";
+    request.bucket = "data";
+    request.existing_object_tags = tagged(std::move(value));
+    absl::StatusOr<Decision> d = authz_->Authorize(request);
+    EXPECT_THAT(d, IsOk());
+    return d.ok() ? d->allowed : false;
+  };
+  ASSERT_THAT(iam_->PutPolicy("read-data", kReadOnlyPolicy), IsOk());
+  ASSERT_THAT(iam_->AttachUserPolicy("alice", "read-data"), IsOk());
+  EXPECT_TRUE(decide(alice_, "secret"));
+  EXPECT_EQ(lookups, 0);  // no policy in play reads s3:ExistingObjectTag
+
+  SetBucketPolicy(R"({"Version":"2012-10-17","Statement":[{"Sid":"NoSecrets","Effect":"Deny",
+      "Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::data/*",
+      "Condition":{"StringEquals":{"s3:ExistingObjectTag/class":"secret"}}}]})");
+  EXPECT_FALSE(decide(alice_, "secret"));
+  EXPECT_FALSE(decide(root_, "secret"));  // an explicit deny binds root too
+  EXPECT_TRUE(decide(alice_, "public"));
+  EXPECT_TRUE(decide(alice_, ""));  // no such object: no tags, the deny does not apply
+  EXPECT_EQ(lookups, 4);
+
+  AuthzRequest failing;
+  failing.principal = &alice_;
+  failing.action = "s3:GetObject";
+  failing.resource = "arn:aws:s3:::data/a.txt";
+  failing.bucket = "data";
+  failing.existing_object_tags =
+      []() -> absl::StatusOr<std::vector<std::pair<std::string, std::string>>> {
+    return absl::UnavailableError("metadata down");
+  };
+  EXPECT_EQ(authz_->Authorize(failing).status().code(), absl::StatusCode::kUnavailable);
+}
+
 TEST_F(IamAuthorizerTest, ARestrictedKeyNeedsItsOwnPolicyToAllowToo) {
   ASSERT_THAT(iam_->PutPolicy("all", R"({"Version":"2012-10-17","Statement":[
       {"Effect":"Allow","Action":"s3:*","Resource":"*"}]})"),
