@@ -50,8 +50,10 @@ WORK=$(mktemp -d "${BENCH_TMP:-/var/tmp}/sb-bench.XXXXXX")
 RES=$WORK/results
 mkdir -p "$RES"
 PIDS=()
+KEEP=${BENCH_RESULTS:-${BENCH_TMP:-/var/tmp}/sb-bench-results}  # raw JSON of the last run
 cleanup() {
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null || true; done
+  rm -rf "$KEEP" && cp -r "$RES" "$KEEP" 2>/dev/null || true
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -218,7 +220,8 @@ done
 stop_pid "$NG_PID"
 
 # --- the table and docs/benchmarks.md ----------------------------------------------------
-CMDLINE="deploy/bench.sh$( ((QUICK)) && echo ' --quick')"
+CMDLINE="deploy/bench.sh"
+if ((QUICK)); then CMDLINE+=" --quick"; fi
 python3 - "$RES" "$OUT" <<PY
 import json, os, sys, glob, datetime, subprocess
 res, out = sys.argv[1], sys.argv[2]
