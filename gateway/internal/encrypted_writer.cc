@@ -38,7 +38,9 @@ EncryptedWriter::~EncryptedWriter() {
 
 absl::Status EncryptedWriter::WriteCiphertext() {
   if (ciphertext_.empty()) return absl::OkStatus();
-  cipher_md5_.Update(ciphertext_);
+  // Only SSE-C's ETag is the ciphertext's MD5; MD5 is the slowest step of a PUT, so the
+  // other modes skip this second pass.
+  if (customer_) cipher_md5_.Update(ciphertext_);
   absl::Status s = writer_->Write(ciphertext_);
   ciphertext_.clear();
   return s;
