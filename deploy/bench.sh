@@ -296,7 +296,8 @@ for name in sorted(micro):
     rate = ""
     if "bytes_per_second" in b: rate = f"{b['bytes_per_second']/1048576:,.0f} MiB/s"
     elif "items_per_second" in b: rate = f"{b['items_per_second']:,.0f} items/s"
-    micro_rows.append(f"| {name} | {b['real_time']:,.1f} | {b['cpu_time']:,.1f} {b.get('time_unit','ns')} | {rate} |")
+    unit = b.get("time_unit", "ns")
+    micro_rows.append(f"| {name} | {b['real_time']:,.1f} {unit} | {b['cpu_time']:,.1f} {unit} | {rate} |")
 lines = ["| measurement | Strongbox | reference | reference value | ratio | target |",
          "|---|---|---|---|---|---|"]
 lines += [f"| {a} | {b} | {c} | {d} | {e} | {f} |" for a, b, c, d, e, f in rows]
