@@ -26,6 +26,8 @@ echo "== unit and integration tests"
 (cd build && ctest --output-on-failure -L integration)
 echo "== packaging checks (systemd unit, Dockerfile, Helm chart)"
 (cd build && ctest --output-on-failure -L deploy)
+echo "== micro-benchmark smoke run (bench/; proves they run, checks no timing)"
+(cd build && ctest --output-on-failure -L bench)
 if ((fuzz)); then
   echo "== fuzz targets (libFuzzer + ASan/UBSan, a bounded run each; docs/robustness.md)"
   deploy/build.sh fuzz
