@@ -16,11 +16,15 @@ absl::Status Malformed(std::string_view message) {
   return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kMalformedPolicy, message);
 }
 
-// S3 refuses statements about other buckets ("Policy has invalid resource") and actions of
-// other services ("Policy has invalid action").
+// S3 refuses statements about other buckets ("Policy has invalid resource"), actions of
+// other services ("Policy has invalid action") and NotPrincipal with Allow ("everyone except
+// X may" is almost always a mistake for "X may").
 absl::Status CheckScope(const policy::eval::Policy& policy, std::string_view bucket) {
   const std::string arn = absl::StrCat("arn:aws:s3:::", std::string(bucket));
   for (const auto& st : policy.statements) {
+    if (st.not_principal && st.effect == policy::eval::Effect::kAllow) {
+      return Malformed("NotPrincipal is only supported with \"Effect\": \"Deny\"");
+    }
     for (const auto& r : st.resources) {
       const std::string& text = r.text();
       if (text != arn && !text.starts_with(arn + "/")) {

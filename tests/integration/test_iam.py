@@ -319,7 +319,11 @@ class BucketPolicyTest(IamTestBase):
         other_bucket = {"Version": "2012-10-17", "Statement": [
             {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
              "Resource": "arn:aws:s3:::someone-else/*"}]}
-        for doc in ("not json", json.dumps(no_principal), json.dumps(other_bucket)):
+        allow_not_principal = {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "NotPrincipal": {"AWS": "arn:aws:iam::000000000000:user/x"},
+             "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{bucket}/*"}]}
+        for doc in ("not json", json.dumps(no_principal), json.dumps(other_bucket),
+                    json.dumps(allow_not_principal)):
             self.assertClientError(self.s3.put_bucket_policy, "MalformedPolicy", 400,
                                    Bucket=bucket, Policy=doc)
         self.assertClientError(self.s3.get_bucket_policy, "NoSuchBucketPolicy", 404,

@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "policy/bucket_policy.h"
 #include "tests/policy/iam/iam_test_util.h"
 
@@ -343,6 +344,28 @@ TEST(BucketPolicyParseTest, MalformedDocumentsAreMalformedPolicy) {
                 StatusIs(absl::StatusCode::kInvalidArgument, ErrorReason::kMalformedPolicy))
         << bad;
   }
+}
+
+TEST(BucketPolicyParseTest, PublicMeansEveryoneWithoutAPinningCondition) {
+  auto is_public = [](const char* statement) {
+    absl::StatusOr<eval::Policy> p = ParseBucketPolicy(
+        absl::StrCat(R"({"Version":"2012-10-17","Statement":[)", statement, "]}"));
+    EXPECT_TRUE(p.ok()) << p.status();
+    return p.ok() && IsPublicPolicy(*p);
+  };
+  EXPECT_TRUE(is_public(R"({"Effect":"Allow","Principal":"*","Action":"s3:GetObject",
+      "Resource":"arn:aws:s3:::b/*"})"));
+  EXPECT_TRUE(is_public(R"({"Effect":"Allow","Principal":{"AWS":"*"},"Action":"s3:GetObject",
+      "Resource":"arn:aws:s3:::b/*","Condition":{"StringLike":{"aws:Referer":"x*"}}})"));
+  EXPECT_TRUE(is_public(R"({"Effect":"Allow","Principal":"*","Action":"s3:GetObject",
+      "Resource":"arn:aws:s3:::b/*","Condition":{"IpAddress":{"aws:SourceIp":"0.0.0.0/0"}}})"));
+  EXPECT_FALSE(is_public(R"({"Effect":"Allow","Principal":"*","Action":"s3:GetObject",
+      "Resource":"arn:aws:s3:::b/*","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}})"));
+  EXPECT_FALSE(is_public(R"({"Effect":"Deny","Principal":"*","Action":"s3:GetObject",
+      "Resource":"arn:aws:s3:::b/*"})"));
+  EXPECT_FALSE(is_public(R"({"Effect":"Allow",
+      "Principal":{"AWS":"arn:aws:iam::000000000000:user/a"},"Action":"s3:GetObject",
+      "Resource":"arn:aws:s3:::b/*"})"));
 }
 
 }  // namespace
