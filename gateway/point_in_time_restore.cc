@@ -6,6 +6,7 @@
 #include "absl/time/time.h"
 #include "common/error_reason.h"
 #include "common/status_macros.h"
+#include "policy/lock/object_lock.h"
 
 namespace sb::gateway {
 namespace {
@@ -27,8 +28,9 @@ bool SameState(const ObjectRecord& a, const ObjectRecord& b) {
 
 class Restorer {
  public:
-  Restorer(ObjectService& objects, const RestoreRequest& request)
-      : objects_(objects), request_(request) {}
+  Restorer(ObjectService& objects, const RestoreRequest& request,
+           const metadata::BucketRecord& bucket)
+      : objects_(objects), request_(request), bucket_(bucket) {}
 
   // `versions`: every version of one key, newest first.
   absl::Status RestoreKey(const std::vector<ObjectRecord>& versions) {
@@ -59,7 +61,10 @@ class Restorer {
       if (!request_.dry_run) {
         ObjectRecord tmpl;
         tmpl.set_owner(request_.owner);
-        tmpl.set_last_modified_unix_nanos(absl::ToUnixNanos(objects_.clock().Now()));
+        const absl::Time now = objects_.clock().Now();
+        tmpl.set_last_modified_unix_nanos(absl::ToUnixNanos(now));
+        // A restored version is a new version: it gets the bucket's default retention.
+        policy::lock::ApplyDefaultRetention(bucket_, now, tmpl);
         SB_ASSIGN_OR_RETURN(ObjectRecord written,
                             objects_.meta().PutSharedVersion(request_.bucket, latest.key(),
                                                              at_t->version_id(), tmpl));
@@ -80,6 +85,7 @@ class Restorer {
 
   ObjectService& objects_;
   const RestoreRequest& request_;
+  const metadata::BucketRecord& bucket_;
   RestoreReport report_;
 };
 
@@ -91,7 +97,7 @@ absl::StatusOr<RestoreReport> RestoreToTime(ObjectService& objects, const Restor
     return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kInvalidRequest,
                      "point-in-time restore needs a bucket with versioning Enabled");
   }
-  Restorer restorer(objects, request);
+  Restorer restorer(objects, request, bucket);
   metadata::ListVersionsOptions options;
   options.prefix = request.prefix;
   options.max_keys = 1000;

@@ -195,7 +195,8 @@ class MetadataStore {
   // version (a new version id; owner and last_modified_unix_nanos from `tmpl`), sharing the
   // source's data instead of copying it. Each shared part's holder count (shared_data CF)
   // goes up in the same batch, and removing a version frees only data no other version
-  // holds. Retention and legal hold are not copied (the copy is a new, unlocked version).
+  // holds. Retention and legal hold are not copied: the copy is a new version and takes
+  // them from `tmpl` (the bucket's default retention, as a PUT would get it).
   // NotFound(kNoSuchBucket), NotFound(kNoSuchVersion) (also for a delete-marker source),
   // InvalidArgument(kInvalidRequest) unless the bucket's versioning is ENABLED.
   virtual absl::StatusOr<ObjectRecord> PutSharedVersion(std::string_view bucket,

@@ -91,9 +91,9 @@ absl::StatusOr<ObjectRecord> RocksDbMetadataStore::PutSharedVersion(
   ObjectRecord copy = *std::move(source);
   copy.set_owner(tmpl.owner());
   copy.set_last_modified_unix_nanos(tmpl.last_modified_unix_nanos());
-  copy.set_lock_mode(LOCK_MODE_NONE);
-  copy.set_lock_retain_until_unix_nanos(0);
-  copy.set_legal_hold(false);
+  copy.set_lock_mode(tmpl.lock_mode());
+  copy.set_lock_retain_until_unix_nanos(tmpl.lock_retain_until_unix_nanos());
+  copy.set_legal_hold(tmpl.legal_hold());
   SB_ASSIGN_OR_RETURN(
       WriteVersionResult written,
       StageNewVersion(options, &batch, bucket, VERSIONING_ENABLED, std::move(copy)));
