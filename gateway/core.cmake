@@ -24,6 +24,7 @@ add_library(sb_gateway
   ${CMAKE_CURRENT_SOURCE_DIR}/stages/bearer_auth.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/stages/authorize_stage.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/stages/request_conditions.cc
+  ${CMAKE_CURRENT_SOURCE_DIR}/stages/object_lock_conditions.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/handlers/handler_util.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/handlers/sts_handlers.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/handlers/range.cc

@@ -14,6 +14,7 @@
 #include "gateway/handlers/handlers.h"
 #include "gateway/handlers/object_lock_headers.h"
 #include "gateway/internal/md5.h"
+#include "gateway/stages/object_lock_conditions.h"
 #include "gateway/stages/request_conditions.h"
 #include "gateway/stages/stages.h"
 #include "gateway/xml/object_lock_xml.h"
@@ -114,6 +115,32 @@ absl::StatusOr<metadata::ObjectRecord> UpdateVersion(
       });
 }
 
+// The Authorize stage leaves PutObjectRetention and PutObjectLegalHold to these handlers: AWS
+// evaluates the s3:object-lock-* keys on what the body asks for. Fails closed: without an
+// authorizer only root may change them.
+absl::Status AuthorizeBody(RequestContext& ctx, Services& s, std::string_view mode,
+                           std::optional<absl::Time> retain_until, std::string_view legal_hold) {
+  if (s.authorizer == nullptr) {
+    ctx.decision = {ctx.auth.principal.is_root, "root", "", ""};
+  } else {
+    policy::eval::ContextMap conditions = RequestConditions(ctx);
+    AddObjectLockConditions(mode, retain_until, legal_hold, ctx.start, conditions);
+    absl::StatusOr<policy::Decision> decision =
+        AuthorizeOn(*s.authorizer, ctx, ActionFor(ctx.req.op), S3Arn(ctx.req.bucket, ctx.req.key),
+                    ctx.req.bucket, conditions);
+    if (!decision.ok()) {
+      ctx.decision = {false, "error", "", ""};
+      return decision.status();
+    }
+    ctx.decision = *std::move(decision);
+  }
+  if (!ctx.decision.allowed) {
+    return MakeError(absl::StatusCode::kPermissionDenied, ErrorReason::kAccessDenied,
+                     "Access Denied");
+  }
+  return absl::OkStatus();
+}
+
 HeaderList VersionHeader(const metadata::ObjectRecord& record) {
   HeaderList headers;
   AppendVersionIdHeader(record, true, headers);
@@ -176,12 +203,13 @@ absl::Status GetObjectLockConfiguration(RequestContext& ctx, Services& s) {
 }
 
 absl::Status PutObjectRetention(RequestContext& ctx, Services& s) {
-  SB_RETURN_IF_ERROR(LockedBucket(ctx, s).status());
   SB_ASSIGN_OR_RETURN(std::string body, ReadSmallBody(ctx, xml::kMaxRequestXmlBytes));
   SB_RETURN_IF_ERROR(VerifyContentMd5(ctx, body));
   SB_ASSIGN_OR_RETURN(xml::ObjectRetention retention, xml::ParseRetention(body));
   std::optional<metadata::LockMode> mode = lock::ParseLockMode(retention.mode);
   if (!mode.has_value()) return MalformedXml();
+  SB_RETURN_IF_ERROR(AuthorizeBody(ctx, s, retention.mode, retention.retain_until, ""));
+  SB_RETURN_IF_ERROR(LockedBucket(ctx, s).status());
   const absl::Time now = s.clock.Now();
   if (retention.retain_until <= now) {
     return InvalidHeader("The retain until date must be in the future!");
@@ -211,10 +239,11 @@ absl::Status GetObjectRetention(RequestContext& ctx, Services& s) {
 }
 
 absl::Status PutObjectLegalHold(RequestContext& ctx, Services& s) {
-  SB_RETURN_IF_ERROR(LockedBucket(ctx, s).status());
   SB_ASSIGN_OR_RETURN(std::string body, ReadSmallBody(ctx, xml::kMaxRequestXmlBytes));
   SB_RETURN_IF_ERROR(VerifyContentMd5(ctx, body));
   SB_ASSIGN_OR_RETURN(bool on, xml::ParseLegalHold(body));
+  SB_RETURN_IF_ERROR(AuthorizeBody(ctx, s, "", std::nullopt, on ? "ON" : "OFF"));
+  SB_RETURN_IF_ERROR(LockedBucket(ctx, s).status());
   SB_ASSIGN_OR_RETURN(metadata::ObjectRecord record,
                       UpdateVersion(ctx, s, [on](metadata::ObjectRecord& r) {
                         r.set_legal_hold(on);

@@ -278,6 +278,12 @@ absl::Status AuthorizeStage::Run(RequestContext& ctx) {
     ctx.decision = {true, "per-body", "", ""};
     return absl::OkStatus();
   }
+  if (ctx.req.op == Operation::kPutObjectRetention ||
+      ctx.req.op == Operation::kPutObjectLegalHold) {
+    // Decided by the Object Lock handler once the body is parsed (s3:object-lock-* keys).
+    ctx.decision = {true, "per-body", "", ""};
+    return absl::OkStatus();
+  }
   const std::string resource =
       ctx.req.op == Operation::kSts ? "*" : S3Arn(ctx.req.bucket, ctx.req.key);
   const policy::eval::ContextMap conditions = RequestConditions(ctx);

@@ -5,6 +5,8 @@
 #include <utility>
 #include <vector>
 
+#include "gateway/stages/object_lock_conditions.h"
+
 namespace sb::gateway {
 namespace {
 
@@ -79,6 +81,7 @@ policy::eval::ContextMap RequestConditions(const RequestContext& ctx) {
     }
   }
   if (const std::string* v = ctx.req.Query("versionId")) Put(m, "s3:VersionId", *v);
+  AddObjectLockHeaderConditions(ctx, m);
   for (std::string_view name : kHeaderKeys) {
     if (const std::string* v = ctx.http.Header(name)) {
       Put(m, std::string("s3:") + std::string(name), *v);

@@ -148,6 +148,45 @@ class GovernanceTest(ObjectLockBase):
         self.assertClientError(self.s3.head_object, "404", 404, Bucket=bucket, Key="k",
                                VersionId=v)
 
+    def test_object_lock_condition_keys_reach_the_policy(self):
+        bucket = self.locked_bucket("lock-cond")
+        self.sbctl("user", "add", "t", "cond-user")
+        key = self.sbctl_json("key", "create", "t", "cond-user")
+        path = Path(self.tmp.name) / "cond.json"
+        path.write_text(json.dumps({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": ["s3:PutObject", "s3:PutObjectRetention"],
+             "Resource": f"arn:aws:s3:::{bucket}/*",
+             "Condition": {"StringEquals": {"s3:object-lock-mode": "GOVERNANCE"},
+                           "NumericLessThanEquals": {
+                               "s3:object-lock-remaining-retention-days": "10"}}},
+            {"Effect": "Allow", "Action": "s3:PutObjectLegalHold",
+             "Resource": f"arn:aws:s3:::{bucket}/*",
+             "Condition": {"StringEquals": {"s3:object-lock-legal-hold": "ON"}}}]}))
+        self.sbctl("policy", "create", "t", "cond-p", str(path))
+        self.sbctl("policy", "attach", "t", "cond-p", "--user", "cond-user")
+        user = self.server.boto3_client(access_key=key["accessKey"],
+                                        secret_key=key["secretKey"])
+        # Headers on PutObject.
+        user.put_object(Bucket=bucket, Key="ok", Body=b"x", ObjectLockMode="GOVERNANCE",
+                        ObjectLockRetainUntilDate=soon(5 * 86400))
+        self.assertClientError(user.put_object, "AccessDenied", 403, Bucket=bucket, Key="c",
+                               Body=b"x", ObjectLockMode="COMPLIANCE",
+                               ObjectLockRetainUntilDate=soon(5 * 86400))
+        self.assertClientError(user.put_object, "AccessDenied", 403, Bucket=bucket, Key="long",
+                               Body=b"x", ObjectLockMode="GOVERNANCE",
+                               ObjectLockRetainUntilDate=soon(30 * 86400))
+        # Bodies of PutObjectRetention and PutObjectLegalHold.
+        user.put_object_retention(Bucket=bucket, Key="ok", Retention={
+            "Mode": "GOVERNANCE", "RetainUntilDate": soon(6 * 86400)})
+        self.assertClientError(user.put_object_retention, "AccessDenied", 403, Bucket=bucket,
+                               Key="ok", Retention={"Mode": "COMPLIANCE",
+                                                    "RetainUntilDate": soon(7 * 86400)})
+        user.put_object_legal_hold(Bucket=bucket, Key="ok", LegalHold={"Status": "ON"})
+        self.assertClientError(user.put_object_legal_hold, "AccessDenied", 403, Bucket=bucket,
+                               Key="ok", LegalHold={"Status": "OFF"})
+        self.assertEqual(self.s3.get_object_retention(Bucket=bucket, Key="ok")["Retention"]["Mode"],
+                         "GOVERNANCE")
+
     def test_root_bypasses_governance_with_the_header_only(self):
         bucket = self.locked_bucket("lock-gov-root")
         v = self.put(bucket, "k", ObjectLockMode="GOVERNANCE", ObjectLockRetainUntilDate=FAR)
