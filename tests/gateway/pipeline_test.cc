@@ -69,8 +69,10 @@ class RecordingAudit final : public AuditSink {
                        ctx.response_started()});
     return result;
   }
+  absl::Status Accepting() const override { return accepting; }
   std::vector<AuditEntry> entries;
-  absl::Status result;  // what Record returns (an error = record not durable)
+  absl::Status result;     // what Record returns (an error = record not durable)
+  absl::Status accepting;  // what Accepting returns (an error = the log failed)
 };
 
 class PipelineTest : public ::testing::Test {
@@ -256,6 +258,28 @@ TEST_F(PipelineTest, AuditFailureStopsTheResponseAndIsNotRetried) {
   EXPECT_EQ(out_.body, "hello");
   EXPECT_EQ(out_.gate_runs, 1);
   EXPECT_EQ(audit_.entries.size(), 1u);
+}
+
+TEST_F(PipelineTest, FailedAuditLogRefusesRequestsWith503) {
+  audit_.accepting = absl::UnavailableError("audit log poisoned");
+  std::vector<std::unique_ptr<Stage>> stages;
+  stages.push_back(Ok("handle", /*respond=*/true));
+  Run(std::move(stages));
+  EXPECT_TRUE(log_.empty());  // nothing ran
+  EXPECT_EQ(out_.status, 503);
+  EXPECT_EQ(ErrorDoc().child_value("Code"), std::string("ServiceUnavailable"));
+  EXPECT_EQ(out_.gate_runs, 0);  // the refusal is not held for a record that cannot be written
+  ASSERT_EQ(audit_.entries.size(), 1u);  // but it is still offered to the log
+  EXPECT_EQ(audit_.entries[0].audit.http_status, 503);
+}
+
+TEST_F(PipelineTest, RequestsRefusedBeforeParsingAreAudited) {
+  Pipeline pipeline({}, &audit_);
+  pipeline.Refused("10.1.2.3", 400, "BadRequest");
+  ASSERT_EQ(audit_.entries.size(), 1u);
+  EXPECT_EQ(audit_.entries[0].audit.http_status, 400);
+  EXPECT_EQ(audit_.entries[0].audit.error_code, "BadRequest");
+  EXPECT_FALSE(audit_.entries[0].request_id.empty());
 }
 
 TEST_F(PipelineTest, RequestWithoutAResponseIsStillAudited) {
