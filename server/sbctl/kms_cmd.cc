@@ -129,7 +129,8 @@ void AddKmsCommands(CLI::App& app, CommandContext& ctx) {
                                   << ": now at version " << OneLine(Field(doc, "latest_version"))
                                   << "; re-wrapped " << OneLine(Field(doc, "rewrapped_data_keys"))
                                   << " data keys (object data unchanged)";
-                          if (Field(doc, "rewrap_failures") != "0") {
+                          const std::string failures = Field(doc, "rewrap_failures");
+                          if (!failures.empty() && failures != "0") {
                             c.out() << ", " << OneLine(Field(doc, "rewrap_failures"))
                                     << " could not be opened and keep their old version";
                           }

@@ -36,7 +36,7 @@ TEST(BucketPolicyRouteTest, PolicySubresourceOfBuckets) {
   EXPECT_EQ(RouteOf("HEAD", "/b", {{"policy", ""}}), Operation::kNotImplemented);
   // Never DeleteBucket / CreateBucket, and never with another unsupported subresource.
   EXPECT_EQ(RouteOf("DELETE", "/b", {{"policy", ""}, {"cors", ""}}), Operation::kNotImplemented);
-  EXPECT_EQ(RouteOf("GET", "/b", {{"policyStatus", ""}}), Operation::kNotImplemented);
+  EXPECT_EQ(RouteOf("GET", "/b", {{"policyStatus", ""}}), Operation::kGetBucketPolicyStatus);
   // Objects have no policy subresource.
   for (const char* m : {"GET", "PUT", "DELETE"}) {
     EXPECT_EQ(RouteOf(m, "/b/k", {{"policy", ""}}), Operation::kNotImplemented) << m;

@@ -126,6 +126,10 @@ bool Implemented(std::string_view method, std::string_view path, std::string_vie
   if (sub == "tagging") return method == "GET" || method == "PUT" || method == "DELETE";
   if (sub == "policy") return bucket && (method == "GET" || method == "PUT" || method == "DELETE");
   if (sub == "policyStatus") return bucket && method == "GET";
+  if (sub == "object-lock") return bucket && (method == "GET" || method == "PUT");
+  if (sub == "retention" || sub == "legal-hold") {
+    return !bucket && (method == "GET" || method == "PUT");
+  }
   if (sub == "encryption")
     return bucket && (method == "GET" || method == "PUT" || method == "DELETE");
   return false;
@@ -226,6 +230,8 @@ TEST(RouterTest, UnsupportedSubresourcesAreNotImplementedForEveryMethod) {
   EXPECT_EQ(RouteOf({"DELETE", "/b/k", {{"uploadId", "u"}, {"tagging", ""}}}),
             Operation::kNotImplemented);
   EXPECT_EQ(RouteOf({"GET", "/b/k", {{"versionId", "v"}, {"retention", ""}}}),
+            Operation::kGetObjectRetention);
+  EXPECT_EQ(RouteOf({"GET", "/b/k", {{"retention", ""}, {"tagging", ""}}}),
             Operation::kNotImplemented);
   EXPECT_EQ(RouteOf({"DELETE", "/b", {{"acl", ""}}}), Operation::kNotImplemented);
 }

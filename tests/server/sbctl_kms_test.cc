@@ -64,9 +64,14 @@ TEST_F(SbctlKmsTest, KeyActionsPostToTheKeysPath) {
   Result r = Run({"kms", "key", "disable", "local", "a/b"});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(r.out, "KMS key a/b is now disabled\n");
+  server_.SetResponse({200, "OK", {}, R"({"id":"a/b","state":"enabled","latest_version":3,
+      "rewrapped_data_keys":12,"rewrap_failures":0})"});
   r = Run({"kms", "key", "rotate", "local", "a/b"});
   ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_EQ(r.out, "Rotated KMS key a/b: now at version 3\n");
+  EXPECT_EQ(r.out,
+            "Rotated KMS key a/b: now at version 3; re-wrapped 12 data keys (object data "
+            "unchanged)\n");
+  server_.SetResponse({200, "OK", {}, R"({"id":"a/b","state":"disabled","latest_version":3})"});
   r = Run({"kms", "key", "enable", "local", "a/b", "--json"});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(r.out, R"({"id":"a/b","state":"disabled","latest_version":3})"
