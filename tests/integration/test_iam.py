@@ -82,8 +82,8 @@ class IamUsersTest(IamTestBase):
         self.assertClientError(alice.list_objects_v2, "AccessDenied", 403, Bucket=other)
 
         # The audit log names the deciding policy and statement.
-        records = self.sbctl_json("audit", "query", f"t/{bucket}/report.txt", "--user",
-                                  "alice")["records"]
+        records = self.audit_records(f"t/{bucket}/report.txt", "--user",
+                                  "alice")
         decided = {(r["operation"], r["status"], r["decided_by"]) for r in records}
         self.assertIn(("GetObject", 200, "policy:read-only#Read"), decided)
         self.assertIn(("GetObject", 403, "implicit-deny"), decided)
@@ -301,8 +301,8 @@ class BucketPolicyTest(IamTestBase):
                                Key="public/new", Body=b"x")
         self.assertClientError(anon.list_objects_v2, "AccessDenied", 403, Bucket=bucket)
 
-        records = self.sbctl_json("audit", "query", f"t/{bucket}/public/logo.png", "--user",
-                                  "anonymous")["records"]
+        records = self.audit_records(f"t/{bucket}/public/logo.png", "--user",
+                                  "anonymous")
         self.assertIn("bucket-policy:%s#PublicRead" % bucket,
                       {r["decided_by"] for r in records if r["status"] == 200})
 
@@ -372,8 +372,8 @@ class BucketPolicyTest(IamTestBase):
         self.assertEqual(kim.get_object(Bucket=bucket, Key="shared/d")["Body"].read(), b"x")
         self.assertClientError(kim.put_object, "AccessDenied", 403, Bucket=bucket,
                                Key="shared/e", Body=b"y")
-        records = self.sbctl_json("audit", "query", f"t/{bucket}/home/kim/b", "--user",
-                                  "kim")["records"]
+        records = self.audit_records(f"t/{bucket}/home/kim/b", "--user",
+                                  "kim")
         self.assertIn(("GetObject", 403, "policy:home#NoB"),
                       {(r["operation"], r["status"], r["decided_by"]) for r in records})
 

@@ -55,7 +55,8 @@ def find_printed_credentials(output: str):
         m = re.search(r"(?i)access[ _-]?key(?:[ _-]?id)?\W{1,4}([A-Za-z0-9]{8,128})\b", line)
         if m and not access:
             access = m.group(1)
-        m = re.search(r"(?i)secret(?:[ _-]?access)?[ _-]?key\W{1,4}([A-Za-z0-9/+=]{16,128})",
+        # The separator is explicit: a secret may itself begin with '+' or '/'.
+        m = re.search(r"(?i)secret(?:[ _-]?access)?[ _-]?key\s*[:=]\s*([A-Za-z0-9/+=]{16,128})",
                       line)
         if m and not secret:
             secret = m.group(1)

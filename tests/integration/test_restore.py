@@ -175,6 +175,25 @@ class RestoreTest(SbctlServerTestCase):
         self.assertEqual(self.body(b, "k"), b"old")
         self.absent(b, "later")
 
+    def test_restored_version_gets_the_buckets_default_retention(self):
+        b = unique_bucket("restore")
+        self.s3.create_bucket(Bucket=b, ObjectLockEnabledForBucket=True)
+        self.s3.put_object_lock_configuration(Bucket=b, ObjectLockConfiguration={
+            "ObjectLockEnabled": "Enabled",
+            "Rule": {"DefaultRetention": {"Mode": "GOVERNANCE", "Days": 1}}})
+        self.put(b, "k", b"old")
+        time.sleep(0.3)
+        t = now_rfc3339()
+        time.sleep(0.3)
+        self.put(b, "k", b"new")
+        report = self.restore(b, t)
+        self.assertEqual(report["restored"], 1)
+        head = self.s3.head_object(Bucket=b, Key="k")
+        self.assertEqual(head["VersionId"], report["actions"][0]["version"])
+        self.assertEqual(head["ObjectLockMode"], "GOVERNANCE")
+        self.assertIn("ObjectLockRetainUntilDate", head)
+        self.assertEqual(self.body(b, "k"), b"old")
+
     def test_refuses_unversioned_bucket_and_bad_time(self):
         b = unique_bucket("restore")
         self.s3.create_bucket(Bucket=b)

@@ -93,7 +93,7 @@ class SbctlTest(SbctlServerTestCase):
         self.s3.create_bucket(Bucket=empty)
         self.assertEqual(raw.request("DELETE", f"{admin}/{empty}").status, 204)
         self.assertClientError(self.s3.head_bucket, "404", 404, Bucket=empty)
-        records = self.sbctl_json("audit", "query", f"t/{empty}")["records"]
+        records = self.audit_records(f"t/{empty}")
         self.assertIn("AdminDeleteBucket", {r.get("operation") for r in records}, records)
 
     def test_usage_errors_and_help(self):

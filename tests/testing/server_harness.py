@@ -687,6 +687,11 @@ class SbctlServerTestCase(ServerTestCase):
     def sbctl_json(self, *args):
         return json.loads(self.sbctl("--json", *args).stdout)
 
+    def audit_records(self, *args):
+        """`sbctl --json audit query ARGS...`: one JSON record per line, as a list."""
+        out = self.sbctl("--json", "audit", "query", *args).stdout
+        return [json.loads(line) for line in out.splitlines() if line.strip()]
+
 
 def unique_bucket(prefix: str = "it") -> str:
     return f"{prefix}-{secrets.token_hex(6)}"
