@@ -116,29 +116,12 @@ absl::StatusOr<metadata::ObjectRecord> UpdateVersion(
 }
 
 // The Authorize stage leaves PutObjectRetention and PutObjectLegalHold to these handlers: AWS
-// evaluates the s3:object-lock-* keys on what the body asks for. Fails closed: without an
-// authorizer only root may change them.
+// evaluates the s3:object-lock-* keys on what the body asks for.
 absl::Status AuthorizeBody(RequestContext& ctx, Services& s, std::string_view mode,
                            std::optional<absl::Time> retain_until, std::string_view legal_hold) {
-  if (s.authorizer == nullptr) {
-    ctx.decision = {ctx.auth.principal.is_root, "root", "", ""};
-  } else {
-    policy::eval::ContextMap conditions = RequestConditions(ctx);
-    AddObjectLockConditions(mode, retain_until, legal_hold, ctx.start, conditions);
-    absl::StatusOr<policy::Decision> decision =
-        AuthorizeOn(*s.authorizer, ctx, ActionFor(ctx.req.op), S3Arn(ctx.req.bucket, ctx.req.key),
-                    ctx.req.bucket, conditions);
-    if (!decision.ok()) {
-      ctx.decision = {false, "error", "", ""};
-      return decision.status();
-    }
-    ctx.decision = *std::move(decision);
-  }
-  if (!ctx.decision.allowed) {
-    return MakeError(absl::StatusCode::kPermissionDenied, ErrorReason::kAccessDenied,
-                     "Access Denied");
-  }
-  return absl::OkStatus();
+  policy::eval::ContextMap conditions = RequestConditions(ctx);
+  AddObjectLockConditions(mode, retain_until, legal_hold, ctx.start, conditions);
+  return AuthorizeWithBody(ctx, s.authorizer, s.meta, conditions);
 }
 
 HeaderList VersionHeader(const metadata::ObjectRecord& record) {

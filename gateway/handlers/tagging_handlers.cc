@@ -56,35 +56,12 @@ HeaderList VersionHeader(Services& s, const RequestContext& ctx,
   return headers;
 }
 
-// The Authorize stage leaves PutObjectTagging to this handler: AWS evaluates
-// s3:RequestObjectTag/<key> and s3:RequestObjectTagKeys on the tags in the body. Fails
-// closed: without an authorizer only root may tag.
-absl::Status AuthorizeBodyTags(RequestContext& ctx, Services& s,
-                               const std::map<std::string, std::string>& tags) {
-  if (s.authorizer == nullptr) {
-    ctx.decision = {ctx.auth.principal.is_root, "root", "", ""};
-  } else {
-    policy::eval::ContextMap conditions = RequestConditions(ctx);
-    AddRequestObjectTags({tags.begin(), tags.end()}, conditions);
-    absl::StatusOr<policy::Decision> decision =
-        AuthorizeOn(*s.authorizer, ctx, VersionedActionFor(ctx), S3Arn(ctx.req.bucket, ctx.req.key),
-                    ctx.req.bucket, conditions, ExistingObjectTags(s.meta, ctx));
-    if (!decision.ok()) {
-      ctx.decision = {false, "error", "", ""};
-      return decision.status();
-    }
-    ctx.decision = *std::move(decision);
-  }
-  if (!ctx.decision.allowed) {
-    return MakeError(absl::StatusCode::kPermissionDenied, ErrorReason::kAccessDenied,
-                     "Access Denied");
-  }
-  return absl::OkStatus();
-}
-
 absl::Status PutObjectTagging(RequestContext& ctx, Services& s) {
   SB_ASSIGN_OR_RETURN(auto tags, TagsFromBody(ctx, kMaxObjectTags));
-  SB_RETURN_IF_ERROR(AuthorizeBodyTags(ctx, s, tags));
+  // AWS evaluates s3:RequestObjectTag/<key> and s3:RequestObjectTagKeys on the body's tags.
+  policy::eval::ContextMap conditions = RequestConditions(ctx);
+  AddRequestObjectTags({tags.begin(), tags.end()}, conditions);
+  SB_RETURN_IF_ERROR(AuthorizeWithBody(ctx, s.authorizer, s.meta, conditions));
   SB_ASSIGN_OR_RETURN(metadata::ObjectRecord record,
                       UpdateTags(ctx, s, [&tags](metadata::ObjectRecord& r) {
                         r.clear_tags();

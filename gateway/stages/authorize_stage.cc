@@ -218,6 +218,28 @@ absl::StatusOr<policy::Decision> AuthorizeOn(const policy::Authorizer& authorize
   return authorizer.Authorize(request);
 }
 
+absl::Status AuthorizeWithBody(RequestContext& ctx, const policy::Authorizer* authorizer,
+                               metadata::MetadataStore& meta,
+                               const policy::eval::ContextMap& conditions) {
+  if (authorizer == nullptr) {
+    ctx.decision = {ctx.auth.principal.is_root, "root", "", ""};
+  } else {
+    absl::StatusOr<policy::Decision> decision =
+        AuthorizeOn(*authorizer, ctx, VersionedActionFor(ctx), S3Arn(ctx.req.bucket, ctx.req.key),
+                    ctx.req.bucket, conditions, ExistingObjectTags(meta, ctx));
+    if (!decision.ok()) {
+      ctx.decision = {false, "error", "", ""};
+      return decision.status();
+    }
+    ctx.decision = *std::move(decision);
+  }
+  if (!ctx.decision.allowed) {
+    return MakeError(absl::StatusCode::kPermissionDenied, ErrorReason::kAccessDenied,
+                     "Access Denied");
+  }
+  return absl::OkStatus();
+}
+
 ObjectTagsFn ExistingObjectTags(metadata::MetadataStore& meta, const RequestContext& ctx) {
   switch (ctx.req.op) {
     case Operation::kGetObject:
@@ -273,14 +295,10 @@ absl::Status AuthorizeStage::Run(RequestContext& ctx) {
     ctx.decision = {true, "per-key", "", ""};
     return absl::OkStatus();
   }
-  if (ctx.req.op == Operation::kPutObjectTagging) {
-    // Decided by the handler once the body's tags are known (s3:RequestObjectTag/<key>).
-    ctx.decision = {true, "per-body", "", ""};
-    return absl::OkStatus();
-  }
-  if (ctx.req.op == Operation::kPutObjectRetention ||
+  if (ctx.req.op == Operation::kPutObjectTagging || ctx.req.op == Operation::kPutObjectRetention ||
       ctx.req.op == Operation::kPutObjectLegalHold) {
-    // Decided by the Object Lock handler once the body is parsed (s3:object-lock-* keys).
+    // Decided by the handler once the body is parsed (s3:RequestObjectTag/<key>,
+    // s3:object-lock-*), through AuthorizeWithBody.
     ctx.decision = {true, "per-body", "", ""};
     return absl::OkStatus();
   }

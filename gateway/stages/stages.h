@@ -85,6 +85,15 @@ using ObjectTagsFn =
     std::function<absl::StatusOr<std::vector<std::pair<std::string, std::string>>>()>;
 ObjectTagsFn ExistingObjectTags(metadata::MetadataStore& meta, const RequestContext& ctx);
 
+// The second half of the requests the Authorize stage leaves to their handler
+// (PutObjectTagging, PutObjectRetention, PutObjectLegalHold: AWS's condition keys come from
+// their bodies): decides ctx's request with `conditions` (RequestConditions plus the body's),
+// records the decision for the audit, and returns AccessDenied if it denies. Fails closed:
+// without an authorizer only root may.
+absl::Status AuthorizeWithBody(RequestContext& ctx, const policy::Authorizer* authorizer,
+                               metadata::MetadataStore& meta,
+                               const policy::eval::ContextMap& conditions);
+
 // Asks `authorizer` whether ctx's principal may do `action` on `resource`, under `bucket`'s
 // policy and the request's condition keys `conditions` (see RequestConditions). Shared by
 // the Authorize stage and the handlers that authorize per item (DeleteObjects).
