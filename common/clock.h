@@ -4,6 +4,8 @@
 
 #include <atomic>
 #include <cstdint>
+#include <optional>
+#include <string>
 
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
@@ -33,5 +35,9 @@ class FakeClock final : public Clock {
  private:
   std::atomic<int64_t> nanos_;
 };
+
+// An instant as operators type it: RFC 3339 ("2026-11-22T06:40:00Z") or unix seconds
+// ("1795329600", fractions allowed), in unix nanoseconds; nullopt if it is neither.
+std::optional<int64_t> ParseInstantNanos(const std::string& text);
 
 }  // namespace sb

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "common/absl_compat.h"
+#include "common/clock.h"
 #include "common/error_reason.h"
 #include "common/status_macros.h"
 #include "gateway/handlers/handlers.h"
@@ -54,13 +55,7 @@ absl::Status BadQuery(std::string message) {
 
 // RFC 3339 (2026-11-22T06:40:00Z) or unix seconds.
 absl::StatusOr<int64_t> ParseInstant(const std::string& name, const std::string& text) {
-  double seconds = 0;
-  if (text.find_first_not_of("0123456789.") == text.npos && absl::SimpleAtod(text, &seconds)) {
-    return static_cast<int64_t>(seconds * 1e9);
-  }
-  absl::Time t;
-  std::string err;
-  if (absl::ParseTime(absl::RFC3339_full, text, &t, &err)) return absl::ToUnixNanos(t);
+  if (std::optional<int64_t> nanos = ParseInstantNanos(text)) return *nanos;
   return BadQuery(absl::StrCat("'", name, "' must be an RFC 3339 time or unix seconds"));
 }
 

@@ -10,6 +10,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/time/time.h"
 #include "common/absl_compat.h"
+#include "common/clock.h"
 #include "common/error_reason.h"
 #include "common/status_macros.h"
 #include "gateway/handlers/handlers.h"
@@ -25,13 +26,7 @@ absl::Status BadRequest(std::string message) {
 }
 
 absl::StatusOr<int64_t> ParseInstant(const std::string& text) {
-  double seconds = 0;
-  if (absl::SimpleAtod(text, &seconds) && text.find_first_not_of("0123456789.") == text.npos) {
-    return static_cast<int64_t>(seconds * 1e9);
-  }
-  absl::Time t;
-  std::string err;
-  if (absl::ParseTime(absl::RFC3339_full, text, &t, &err)) return absl::ToUnixNanos(t);
+  if (std::optional<int64_t> nanos = ParseInstantNanos(text)) return *nanos;
   return BadRequest("'to' must be an RFC 3339 time (e.g. 2026-11-22T06:40:00Z) or unix seconds");
 }
 

@@ -12,6 +12,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "common/clock.h"
 #include "common/status_macros.h"
 #include "policy/audit/verify.h"
 #include "server/sbctl/alias_path.h"
@@ -101,13 +102,7 @@ struct VerifyArgs {
 
 // RFC 3339 (2026-11-22T06:40:00Z) or unix seconds, as the server parses it.
 absl::StatusOr<int64_t> ParseInstant(const std::string& text) {
-  double seconds = 0;
-  if (text.find_first_not_of("0123456789.") == text.npos && absl::SimpleAtod(text, &seconds)) {
-    return static_cast<int64_t>(seconds * 1e9);
-  }
-  absl::Time t;
-  std::string err;
-  if (absl::ParseTime(absl::RFC3339_full, text, &t, &err)) return absl::ToUnixNanos(t);
+  if (std::optional<int64_t> nanos = ParseInstantNanos(text)) return *nanos;
   return UsageError("--from takes an RFC 3339 time (2026-11-22T06:40:00Z) or unix seconds");
 }
 
