@@ -72,8 +72,10 @@ absl::StatusOr<S3Request> ParseS3Request(const HttpRequestHead& head, std::strin
     if (part.empty()) continue;
     size_t eq = part.find('=');
     std::string name, value;
-    if (!PercentDecode(part.substr(0, eq), true, &name)) return BadUri("query");
-    if (eq != std::string_view::npos && !PercentDecode(part.substr(eq + 1), true, &value)) {
+    // A raw '+' stays '+': SigV4 canonicalizes it as a literal plus, so decoding it as a
+    // space would serve a different value than the one signed (SDKs send %2B or %20).
+    if (!PercentDecode(part.substr(0, eq), false, &name)) return BadUri("query");
+    if (eq != std::string_view::npos && !PercentDecode(part.substr(eq + 1), false, &value)) {
       return BadUri("query");
     }
     req.query.emplace_back(std::move(name), std::move(value));
@@ -87,6 +89,8 @@ absl::StatusOr<S3Request> ParseS3Request(const HttpRequestHead& head, std::strin
     size_t slash = rest.find('/');
     req.bucket = std::string(rest.substr(0, slash));
     if (slash != std::string_view::npos) req.key = std::string(rest.substr(slash + 1));
+    // "//key": an empty bucket segment must not fall through to the service (ListBuckets).
+    if (req.bucket.empty() && slash != std::string_view::npos) return BadUri("path");
   }
   RouteInput in;
   in.method = head.method;

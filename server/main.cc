@@ -15,7 +15,17 @@ int main(int argc, char** argv) {
   absl::Status s = sb::server::Run(*config);
   if (!s.ok()) {
     std::fprintf(stderr, "strongbox: %s\n", s.ToString().c_str());
-    return 1;
+    // Exit 2 (the systemd unit's RestartPreventExitStatus) when a restart cannot help: a
+    // missing key file, a foreign drive, a bad certificate. Other failures may be transient.
+    switch (s.code()) {
+      case absl::StatusCode::kInvalidArgument:
+      case absl::StatusCode::kFailedPrecondition:
+      case absl::StatusCode::kNotFound:
+      case absl::StatusCode::kPermissionDenied:
+        return 2;
+      default:
+        return 1;
+    }
   }
   return 0;
 }

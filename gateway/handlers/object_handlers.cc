@@ -223,7 +223,10 @@ absl::StatusOr<CopySource> ParseCopySource(const RequestContext& ctx) {
   CopySource src;
   if (q != std::string_view::npos) {
     std::string_view query = raw.substr(q + 1);
-    if (query.starts_with("versionId=")) src.version_id = std::string(query.substr(10));
+    if (query.starts_with("versionId=") &&
+        !PercentDecode(query.substr(10), false, &src.version_id)) {
+      return invalid();
+    }
   }
   std::string decoded;
   if (!PercentDecode(path, false, &decoded)) return invalid();

@@ -1,5 +1,6 @@
 // ParseS3Request / PercentDecode: path-style addressing, key decoding (path '+' is literal,
-// query '+' is a space), query parameter order and repeats, and undecodable targets.
+// query '+' is literal too, as SigV4 signs it), query parameter order and repeats, and undecodable
+// targets.
 #include "gateway/s3_request.h"
 
 #include <string>
@@ -91,18 +92,28 @@ TEST(S3RequestTest, QueryDecodingOrderAndRepeats) {
   ASSERT_THAT(r, IsOk());
   EXPECT_EQ(r->raw_query, "prefix=a+b%2Bc&delimiter=%2F&empty=&flag&prefix=second");
   ASSERT_EQ(r->query.size(), 5u);
-  EXPECT_EQ(r->query[0], (std::pair<std::string, std::string>("prefix", "a b+c")));
+  EXPECT_EQ(r->query[0], (std::pair<std::string, std::string>("prefix", "a+b+c")));
   EXPECT_EQ(r->query[1], (std::pair<std::string, std::string>("delimiter", "/")));
   EXPECT_EQ(r->query[2], (std::pair<std::string, std::string>("empty", "")));
   EXPECT_EQ(r->query[3], (std::pair<std::string, std::string>("flag", "")));
   EXPECT_EQ(r->query[4], (std::pair<std::string, std::string>("prefix", "second")));
   // Query() returns the first occurrence; HasQuery sees valueless flags.
   ASSERT_NE(r->Query("prefix"), nullptr);
-  EXPECT_EQ(*r->Query("prefix"), "a b+c");
+  EXPECT_EQ(*r->Query("prefix"), "a+b+c");
   EXPECT_TRUE(r->HasQuery("flag"));
   EXPECT_TRUE(r->HasQuery("empty"));
   EXPECT_FALSE(r->HasQuery("Prefix"));  // names are case-sensitive
   EXPECT_EQ(r->Query("missing"), nullptr);
+}
+
+TEST(S3RequestTest, EmptyBucketSegmentIsRefused) {
+  // "//x" must not route to ListBuckets (GET) or STS (POST).
+  for (const char* method : {"GET", "POST", "PUT"}) {
+    auto head = Head(method, "//x");
+    EXPECT_FALSE(ParseS3Request(head, "").ok()) << method;
+  }
+  auto root = Head("GET", "/");
+  EXPECT_THAT(ParseS3Request(root, ""), IsOk());
 }
 
 TEST(S3RequestTest, EmptyQueryComponentsAreSkipped) {
