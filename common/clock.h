@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
@@ -35,6 +36,11 @@ class FakeClock final : public Clock {
  private:
   std::atomic<int64_t> nanos_;
 };
+
+// An HTTP date (Date, If-Modified-Since, ...): IMF-fixdate, RFC 850 or asctime, as RFC 9110
+// requires, plus RFC 2822's numeric zone ("Sun, 22 Nov 2026 09:48:58 -0000", what botocore
+// writes into Date when it signs with it); nullopt otherwise.
+std::optional<absl::Time> ParseHttpDate(std::string_view s);
 
 // An instant as operators type it: RFC 3339 ("2026-11-22T06:40:00Z") or unix seconds
 // ("1795329600", fractions allowed), in unix nanoseconds; nullopt if it is neither.

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "common/absl_compat.h"
+#include "common/clock.h"
 #include "common/error_reason.h"
 #include "common/status_macros.h"
 #include "gateway/internal/sigv4_canonical.h"
@@ -106,11 +107,6 @@ bool ParseAmzDate(std::string_view s, absl::Time* t) {
   return true;
 }
 
-bool ParseHttpDate(std::string_view s, absl::Time* t) {
-  std::string err;
-  return absl::ParseTime("%a, %d %b %Y %H:%M:%S GMT", AsAbsl(s), absl::UTCTimeZone(), t, &err);
-}
-
 absl::StatusOr<PayloadMode> ParsePayloadMode(std::string_view v) {
   if (internal::IsSha256Hex(v)) return PayloadMode::kSignedHash;
   if (v == kUnsignedPayload) return PayloadMode::kUnsigned;
@@ -191,7 +187,8 @@ absl::StatusOr<AuthInput> ParseHeaderAuth(std::string_view auth, const KnownHead
       return Denied("AWS authentication requires a valid Date or x-amz-date header");
     }
     in.amz_date = *h.amz_date;
-  } else if (h.date != nullptr && ParseHttpDate(*h.date, &t)) {
+  } else if (std::optional<absl::Time> date = h.date ? ParseHttpDate(*h.date) : std::nullopt) {
+    t = *date;
     in.amz_date = absl::FormatTime("%Y%m%dT%H%M%SZ", t, absl::UTCTimeZone());
   } else {
     return Denied("AWS authentication requires a valid Date or x-amz-date header");

@@ -16,7 +16,9 @@ absl::Status Malformed(std::string_view message) {
   return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kMalformedPolicy, message);
 }
 
-// S3 refuses statements about other buckets ("Policy has invalid resource"), actions of
+// S3 refuses statements about other buckets ("Policy has invalid resource"): a resource must
+// name this bucket or its objects, literally or through a wildcard that covers them
+// ("arn:aws:s3:::*", "arn:aws:s3:::*/*"). It also refuses actions of
 // other services ("Policy has invalid action") and NotPrincipal with Allow ("everyone except
 // X may" is almost always a mistake for "X may").
 absl::Status CheckScope(const policy::eval::Policy& policy, std::string_view bucket) {
@@ -27,7 +29,8 @@ absl::Status CheckScope(const policy::eval::Policy& policy, std::string_view buc
     }
     for (const auto& r : st.resources) {
       const std::string& text = r.text();
-      if (text != arn && !text.starts_with(arn + "/")) {
+      if (text != arn && !text.starts_with(arn + "/") && !r.Matches(arn, nullptr) &&
+          !r.Matches(arn + "/*", nullptr)) {
         return Malformed(absl::StrCat("Policy has invalid resource: ", text));
       }
     }

@@ -44,18 +44,6 @@ std::string FormatHttpDate(absl::Time t) {
   return absl::FormatTime("%a, %d %b %Y %H:%M:%S GMT", t, absl::UTCTimeZone());
 }
 
-std::optional<absl::Time> ParseHttpDate(std::string_view s) {
-  static constexpr const char* kFormats[] = {"%a, %d %b %Y %H:%M:%S GMT",
-                                             "%A, %d-%b-%y %H:%M:%S GMT", "%a %b %e %H:%M:%S %Y"};
-  std::string input(absl::StripAsciiWhitespace(AsAbsl(s)));
-  for (const char* f : kFormats) {
-    absl::Time t;
-    std::string err;
-    if (absl::ParseTime(f, input, absl::UTCTimeZone(), &t, &err)) return t;
-  }
-  return std::nullopt;
-}
-
 absl::StatusOr<int64_t> ParseNonNegative(std::string_view name, std::string_view value) {
   int64_t v = 0;
   if (!absl::SimpleAtoi(AsAbsl(value), &v) || v < 0) {

@@ -10,6 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/clock.h"
 #include "gateway/http_types.h"
 #include "gateway/object_service.h"
 #include "gateway/request_context.h"
@@ -24,8 +25,7 @@ absl::StatusOr<std::string> ReadSmallBody(RequestContext& ctx, size_t limit);
 
 // RFC 7231 IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT").
 std::string FormatHttpDate(absl::Time t);
-// Parses IMF-fixdate (and the obsolete RFC 850 / asctime forms); nullopt if invalid.
-std::optional<absl::Time> ParseHttpDate(std::string_view s);
+// ParseHttpDate (IMF-fixdate and the obsolete forms) is sb::ParseHttpDate in common/clock.h.
 
 // Parses a non-negative decimal query parameter; InvalidArgument naming it otherwise.
 absl::StatusOr<int64_t> ParseNonNegative(std::string_view name, std::string_view value);

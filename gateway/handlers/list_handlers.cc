@@ -67,6 +67,7 @@ absl::Status ListV2(RequestContext& ctx, Services& s) {
   req.delimiter = Param(ctx, "delimiter");
   req.start_after = Param(ctx, "start-after");
   req.continuation_token = Param(ctx, "continuation-token");
+  req.continuation_token_given = ctx.req.HasQuery("continuation-token");
   req.fetch_owner = Param(ctx, "fetch-owner") == "true";
   SB_ASSIGN_OR_RETURN(req.max_keys, MaxKeys(ctx));
   SB_ASSIGN_OR_RETURN(req.url_encode, UrlEncoding(ctx));

@@ -11,6 +11,7 @@
 #include "gateway/handlers/object_lock_headers.h"
 #include "gateway/handlers/range.h"
 #include "gateway/handlers/sse_headers.h"
+#include "gateway/object_encryption.h"
 #include "gateway/xml/multipart_xml.h"
 #include "gateway/xml/object_xml.h"
 #include "gateway/xml/request_xml.h"
@@ -110,6 +111,13 @@ absl::Status CompleteUpload(RequestContext& ctx, Services& s) {
   std::vector<CompletedPart> parts;
   parts.reserve(parsed.size());
   for (auto& p : parsed) parts.push_back({p.part_number, std::move(p.etag)});
+  // SSE-C keys are optional here (as in S3), but one that is sent must be the upload's.
+  SB_ASSIGN_OR_RETURN(std::optional<sse::SseCKey> customer_key, CustomerKeyFromRequest(ctx, false));
+  if (customer_key.has_value()) {
+    SB_ASSIGN_OR_RETURN(metadata::UploadRecord upload,
+                        s.meta.GetUpload(ctx.req.bucket, ctx.req.key, UploadId(ctx)));
+    SB_RETURN_IF_ERROR(SpecFromRecord(upload.object_template(), &*customer_key).status());
+  }
   SB_ASSIGN_OR_RETURN(metadata::ObjectRecord rec,
                       s.objects.CompleteUpload(ctx.req.bucket, ctx.req.key, UploadId(ctx), parts));
   ctx.audit.etag = rec.etag();

@@ -113,6 +113,15 @@ absl::StatusOr<std::optional<metadata::ObjectRecord>> LoadForRead(RequestContext
 
 // GET and HEAD share everything except sending the bytes.
 absl::Status GetOrHeadObject(RequestContext& ctx, Services& s, bool send_body) {
+  // A read names no encryption (only SSE-C's key); S3 refuses the write-side headers.
+  for (const char* h :
+       {"x-amz-server-side-encryption", "x-amz-server-side-encryption-aws-kms-key-id",
+        "x-amz-server-side-encryption-context"}) {
+    if (ctx.http.Header(h) != nullptr) {
+      return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kInvalidArgument,
+                       absl::StrCat("Unsupported header '", h, "' received for this API call."));
+    }
+  }
   SB_ASSIGN_OR_RETURN(bool versioned, BucketHasVersioning(s.meta, ctx.req.bucket));
   SB_ASSIGN_OR_RETURN(std::optional<metadata::ObjectRecord> loaded, LoadForRead(ctx, s, versioned));
   if (!loaded.has_value()) return absl::OkStatus();  // the delete-marker error was sent

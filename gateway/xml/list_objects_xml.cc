@@ -77,7 +77,7 @@ std::string ListObjectsV2Xml(const ListObjectsV2Request& request,
   b.Element("Name", request.bucket);
   b.KeyElement("Prefix", request.prefix, encode);
   if (!request.start_after.empty()) b.KeyElement("StartAfter", request.start_after, encode);
-  if (!request.continuation_token.empty()) {
+  if (request.continuation_token_given || !request.continuation_token.empty()) {
     b.Element("ContinuationToken", request.continuation_token);
   }
   if (result.is_truncated) {

@@ -25,8 +25,9 @@ struct ListObjectsV2Request {
   std::string bucket;
   std::string prefix;
   std::string delimiter;
-  std::string start_after;         // echoed when non-empty
-  std::string continuation_token;  // echoed (verbatim) when non-empty
+  std::string start_after;                // echoed when non-empty
+  std::string continuation_token;         // echoed (verbatim) when given
+  bool continuation_token_given = false;  // also an empty one is echoed, as S3 does
   int max_keys = 1000;
   bool fetch_owner = false;
   bool url_encode = false;

@@ -165,7 +165,8 @@ TEST(HttpDateTest, ParsesTheThreeHttpDateForms) {
   const absl::Time want =
       absl::FromCivil(absl::CivilSecond(1994, 11, 6, 8, 49, 37), absl::UTCTimeZone());
   for (const char* s : {"Sun, 06 Nov 1994 08:49:37 GMT", "Sunday, 06-Nov-94 08:49:37 GMT",
-                        "Sun Nov  6 08:49:37 1994", "  Sun, 06 Nov 1994 08:49:37 GMT  "}) {
+                        "Sun Nov  6 08:49:37 1994", "  Sun, 06 Nov 1994 08:49:37 GMT  ",
+                        "Sun, 06 Nov 1994 08:49:37 -0000", "Sun, 06 Nov 1994 09:49:37 +0100"}) {
     auto t = ParseHttpDate(s);
     ASSERT_TRUE(t.has_value()) << s;
     EXPECT_EQ(*t, want) << s;

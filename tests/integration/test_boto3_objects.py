@@ -516,5 +516,52 @@ class ObjectTest(ServerTestCase):
         self.assertGreater(dst_lm, src_lm)
 
 
+class ClientQuirksTest(ServerTestCase):
+    """Request shapes found by ceph/s3-tests that SDKs really send."""
+
+    def setUp(self):
+        self.client = self.server.boto3_client()
+        self.bucket = unique_bucket("quirk")
+        self.client.create_bucket(Bucket=self.bucket)
+
+    def test_date_header_with_numeric_zone_signs(self):
+        # With a Date header present botocore signs with it, rewritten as "... -0000".
+        from email.utils import formatdate
+
+        def add_date(params, **_):
+            params["headers"]["Date"] = formatdate(usegmt=True)
+        self.client.meta.events.register("before-call.s3.PutObject", add_date)
+        self.client.put_object(Bucket=self.bucket, Key="dated", Body=b"x")
+        self.assertEqual(self.client.get_object(Bucket=self.bucket, Key="dated")["Body"].read(),
+                         b"x")
+
+    def test_empty_continuation_token_is_echoed(self):
+        res = self.client.list_objects_v2(Bucket=self.bucket, ContinuationToken="")
+        self.assertEqual(res["ContinuationToken"], "")
+
+    def test_read_with_write_side_encryption_header_is_400(self):
+        self.client.put_object(Bucket=self.bucket, Key="k", Body=b"x")
+
+        def add_sse(params, **_):
+            params["headers"]["x-amz-server-side-encryption"] = "AES256"
+        self.client.meta.events.register("before-call.s3.HeadObject", add_sse)
+        self.client.meta.events.register("before-call.s3.GetObject", add_sse)
+        self.assertClientError(self.client.head_object, "400", 400, Bucket=self.bucket, Key="k")
+        self.assertClientError(self.client.get_object, "InvalidArgument", 400,
+                               Bucket=self.bucket, Key="k")
+
+    def test_policy_resource_may_be_a_wildcard_covering_the_bucket(self):
+        import json
+        for resource in ("arn:aws:s3:::*", "arn:aws:s3:::*/*", f"arn:aws:s3:::{self.bucket}*"):
+            doc = {"Version": "2012-10-17", "Statement": [{
+                "Effect": "Deny", "Principal": "*", "Action": "s3:DeleteBucket",
+                "Resource": resource}]}
+            self.client.put_bucket_policy(Bucket=self.bucket, Policy=json.dumps(doc))
+        doc["Statement"][0]["Resource"] = "arn:aws:s3:::other-bucket/*"
+        self.assertClientError(self.client.put_bucket_policy, "MalformedPolicy", 400,
+                               Bucket=self.bucket, Policy=json.dumps(doc))
+        self.client.delete_bucket_policy(Bucket=self.bucket)
+
+
 if __name__ == "__main__":
     main()
