@@ -17,6 +17,20 @@ namespace {
 
 constexpr size_t kIoBuffer = 1 << 20;
 
+// The multipart ETag the listed parts would give: md5 of their binary MD5s, "-N"; empty if
+// an ETag is not an MD5.
+std::string MultipartEtag(const std::vector<CompletedPart>& parts) {
+  std::string md5s;
+  for (const auto& p : parts) {
+    std::string raw;
+    if (!internal::HexDecode(p.etag, &raw) || raw.size() != 16) return "";
+    md5s += raw;
+  }
+  internal::Md5 md5;
+  md5.Update(md5s);
+  return absl::StrCat(internal::HexEncode(md5.FinishRaw()), "-", parts.size());
+}
+
 absl::Status Incomplete(uint64_t got, uint64_t want) {
   return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kIncompleteBody,
                    absl::StrCat("received ", got, " of ", want, " bytes"));
@@ -308,7 +322,17 @@ absl::StatusOr<metadata::DataPart> ObjectService::CopyPart(
 absl::StatusOr<metadata::ObjectRecord> ObjectService::CompleteUpload(
     std::string_view bucket, std::string_view key, std::string_view upload_id,
     const std::vector<CompletedPart>& parts) {
-  SB_ASSIGN_OR_RETURN(metadata::UploadRecord upload, meta_.GetUpload(bucket, key, upload_id));
+  absl::StatusOr<metadata::UploadRecord> found = meta_.GetUpload(bucket, key, upload_id);
+  if (GetReason(found.status()) == ErrorReason::kNoSuchUpload) {
+    // A retried Complete (the first answer was lost) gets the version it made, if current.
+    absl::StatusOr<metadata::ObjectRecord> current = meta_.GetObject(bucket, key);
+    if (current.ok() && current->completed_upload_id() == upload_id &&
+        current->etag() == MultipartEtag(parts)) {
+      return *std::move(current);
+    }
+  }
+  SB_RETURN_IF_ERROR(found.status());
+  metadata::UploadRecord upload = *std::move(found);
   if (parts.empty()) {
     return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kMalformedXml,
                      "You must specify at least one part");
@@ -359,6 +383,7 @@ absl::StatusOr<metadata::ObjectRecord> ObjectService::CompleteUpload(
   record.set_etag(absl::StrCat(internal::HexEncode(md5.FinishRaw()), "-", parts.size()));
   record.set_size(size);
   record.set_multipart(true);
+  record.set_completed_upload_id(std::string(upload_id));
   record.set_last_modified_unix_nanos(absl::ToUnixNanos(clock_.Now()));
   SB_RETURN_IF_ERROR(ApplyBucketLock(bucket, record));
   std::vector<metadata::DataPart> unused;

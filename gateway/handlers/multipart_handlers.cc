@@ -114,9 +114,10 @@ absl::Status CompleteUpload(RequestContext& ctx, Services& s) {
   // SSE-C keys are optional here (as in S3), but one that is sent must be the upload's.
   SB_ASSIGN_OR_RETURN(std::optional<sse::SseCKey> customer_key, CustomerKeyFromRequest(ctx, false));
   if (customer_key.has_value()) {
-    SB_ASSIGN_OR_RETURN(metadata::UploadRecord upload,
-                        s.meta.GetUpload(ctx.req.bucket, ctx.req.key, UploadId(ctx)));
-    SB_RETURN_IF_ERROR(SpecFromRecord(upload.object_template(), &*customer_key).status());
+    auto upload = s.meta.GetUpload(ctx.req.bucket, ctx.req.key, UploadId(ctx));
+    if (upload.ok()) {
+      SB_RETURN_IF_ERROR(SpecFromRecord(upload->object_template(), &*customer_key).status());
+    }
   }
   SB_ASSIGN_OR_RETURN(metadata::ObjectRecord rec,
                       s.objects.CompleteUpload(ctx.req.bucket, ctx.req.key, UploadId(ctx), parts));

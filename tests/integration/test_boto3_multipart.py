@@ -112,6 +112,22 @@ class MultipartTest(ServerTestCase):
         self.assertEqual(resp["ETag"], multipart_etag([data]))
         self.assertEqual(self.s3.get_object(Bucket=self.bucket, Key=key)["Body"].read(), data)
 
+    def test_repeated_complete_answers_the_same_version(self):
+        # A client whose first answer was lost retries Complete: S3 answers it again.
+        key = "retry/complete"
+        upload_id = self.create(key)
+        part = self.upload_part(key, upload_id, 1, b"retried")
+        first = self.complete(key, upload_id, [part])
+        again = self.complete(key, upload_id, [part])
+        self.assertEqual(again["ETag"], first["ETag"])
+        self.assertEqual(self.s3.get_object(Bucket=self.bucket, Key=key)["Body"].read(),
+                         b"retried")
+        # Another parts list, or a key overwritten since, is NoSuchUpload.
+        other = dict(part, ETag='"' + "0" * 32 + '"')
+        self.assertClientError(self.complete, "NoSuchUpload", 404, key, upload_id, [other])
+        self.s3.put_object(Bucket=self.bucket, Key=key, Body=b"newer")
+        self.assertClientError(self.complete, "NoSuchUpload", 404, key, upload_id, [part])
+
     def test_entity_too_small(self):
         key = "small/too-small"
         upload_id = self.create(key)
