@@ -283,6 +283,21 @@ absl::StatusOr<policy::Decision> AuthorizeCopySource(const policy::Authorizer& a
 
 }  // namespace
 
+bool AuthorizeStage::MayListMissingKey(const RequestContext& ctx,
+                                       const policy::eval::ContextMap& conditions) const {
+  if ((ctx.req.op != Operation::kGetObject && ctx.req.op != Operation::kHeadObject) ||
+      meta_ == nullptr || ctx.req.key.empty() || ctx.req.HasQuery("versionId")) {
+    return false;
+  }
+  absl::StatusOr<metadata::ObjectRecord> current = meta_->GetObject(ctx.req.bucket, ctx.req.key);
+  if (GetReason(current.status()) != ErrorReason::kNoSuchKey) return false;
+  policy::eval::ContextMap listing = conditions;
+  listing["s3:prefix"] = {ctx.req.key};
+  absl::StatusOr<policy::Decision> list = AuthorizeOn(
+      authorizer_, ctx, "s3:ListBucket", S3Arn(ctx.req.bucket, ""), ctx.req.bucket, listing);
+  return list.ok() && list->allowed;
+}
+
 absl::Status AuthorizeStage::Run(RequestContext& ctx) {
   std::string_view action = VersionedActionFor(ctx);
   if (action.empty()) {
@@ -333,6 +348,11 @@ absl::Status AuthorizeStage::Run(RequestContext& ctx) {
       return source.status();  // a malformed x-amz-copy-source, or an unreadable policy
     }
     if (!source->allowed) ctx.decision = *std::move(source);  // the audit names the source's rule
+  }
+  if (!ctx.decision.allowed && MayListMissingKey(ctx, conditions)) {
+    // S3: a caller who may list the key's name learns it is missing (404), not 403.
+    return MakeError(absl::StatusCode::kNotFound, ErrorReason::kNoSuchKey,
+                     "The specified key does not exist.");
   }
   if (!ctx.decision.allowed) {
     return MakeError(absl::StatusCode::kPermissionDenied, ErrorReason::kAccessDenied,

@@ -51,6 +51,11 @@ class AuthorizeStage final : public Stage {
   std::string_view name() const override { return "authorize"; }
 
  private:
+  // A denied GET/HEAD of a key that does not exist, by a caller allowed s3:ListBucket with
+  // s3:prefix = the key.
+  bool MayListMissingKey(const RequestContext& ctx,
+                         const policy::eval::ContextMap& conditions) const;
+
   const policy::Authorizer& authorizer_;
   metadata::MetadataStore* meta_;
 };

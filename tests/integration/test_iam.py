@@ -461,6 +461,27 @@ class BucketPolicyTest(IamTestBase):
         gina.put_object(Bucket=bucket, Key="g", Body=b"x")
         self.assertClientError(gina.get_object, "AccessDenied", 403, Bucket=bucket, Key="g")
 
+    def test_missing_key_is_404_only_to_who_may_list_it(self):
+        # S3: a denied GET/HEAD of a missing key is 404 if the caller may list that name
+        # (s3:ListBucket with s3:prefix = the key), else 403; existence is not leaked.
+        bucket = unique_bucket("bp-404")
+        self.s3.create_bucket(Bucket=bucket)
+        self.s3.put_object(Bucket=bucket, Key="public/there", Body=b"x")
+        _, hugo = self.new_user("hugo")
+        user = self.sbctl_json("user", "info", "t", "hugo")
+        policy = {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": user["arn"]}, "Action": "s3:ListBucket",
+             "Resource": f"arn:aws:s3:::{bucket}",
+             "Condition": {"StringLike": {"s3:prefix": "public/*"}}}]}
+        self.s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(policy))
+        self.assertClientError(hugo.head_object, "404", 404, Bucket=bucket, Key="public/missing")
+        self.assertClientError(hugo.get_object, "NoSuchKey", 404, Bucket=bucket,
+                               Key="public/missing")
+        self.assertClientError(hugo.head_object, "403", 403, Bucket=bucket, Key="private/missing")
+        # An existing object stays 403 without s3:GetObject.
+        self.assertClientError(hugo.get_object, "AccessDenied", 403, Bucket=bucket,
+                               Key="public/there")
+
 
 class TagConditionTest(IamTestBase):
     def test_existing_and_request_object_tags_decide(self):
