@@ -246,7 +246,9 @@ def main(argv):
         env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
         env.update({"S3TEST_CONF": str(conf), "AWS_CONFIG_FILE": str(out / "aws-config"),
                     "AWS_SHARED_CREDENTIALS_FILE": str(out / "aws-credentials"),
-                    "AWS_EC2_METADATA_DISABLED": "true", "PYTHONDONTWRITEBYTECODE": "1"})
+                    "AWS_EC2_METADATA_DISABLED": "true", "PYTHONDONTWRITEBYTECODE": "1",
+                    # raw-socket tests verify TLS with the default context: trust the test CA
+                    "SSL_CERT_FILE": str(server.ca_cert)})
         junit = out / "junit.xml"
         serial = out / "junit-serial.xml"
         first = "s3tests/functional/test_s3.py::test_list_buckets_paginated"
