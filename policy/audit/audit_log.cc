@@ -141,9 +141,11 @@ absl::Status AuditLog::Append(const AuditRecord& record) {
   std::string hash = head_hash_;
   mu_.Unlock();
 
-  const std::vector<std::string> lines = EncodeBatch(batch, &seq, &hash);
+  const uint64_t prev_seq = seq;
+  const std::string prev_hash = hash;
+  const std::vector<internal::EncodedLine> lines = EncodeBatch(batch, &seq, &hash);
   bool poisoned = false;
-  absl::Status status = WriteBatch(lines, &poisoned);
+  absl::Status status = WriteBatch(lines, prev_seq, prev_hash, &poisoned);
   absl::Status checkpoint_status;
   if (status.ok() && CheckpointDue(seq)) checkpoint_status = TryCheckpoint(seq, hash);
 
@@ -171,10 +173,10 @@ absl::Status AuditLog::Append(const AuditRecord& record) {
   return self.status;
 }
 
-std::vector<std::string> AuditLog::EncodeBatch(const std::vector<Waiter*>& batch, uint64_t* seq,
-                                               std::string* hash) const {
+std::vector<internal::EncodedLine> AuditLog::EncodeBatch(const std::vector<Waiter*>& batch,
+                                                         uint64_t* seq, std::string* hash) const {
   const int64_t now = absl::ToUnixNanos(clock_.Now());
-  std::vector<std::string> lines;
+  std::vector<internal::EncodedLine> lines;
   lines.reserve(batch.size());
   for (const Waiter* w : batch) {
     internal::EncodedLine encoded;
@@ -185,13 +187,14 @@ std::vector<std::string> AuditLog::EncodeBatch(const std::vector<Waiter*>& batch
     } else {
       encoded = internal::EncodeRecord(*w->record, ++*seq, *hash);
     }
-    *hash = std::move(encoded.hash);
-    lines.push_back(std::move(encoded.line));
+    *hash = encoded.hash;
+    lines.push_back(std::move(encoded));
   }
   return lines;
 }
 
-absl::Status AuditLog::WriteBatch(const std::vector<std::string>& lines, bool* poisoned) {
+absl::Status AuditLog::WriteBatch(const std::vector<internal::EncodedLine>& lines,
+                                  uint64_t prev_seq, const std::string& prev_hash, bool* poisoned) {
   const bool sync = options_.mode == AuditMode::kFailClosed;
   bool wrote_any = false;
   std::string chunk;
@@ -212,11 +215,13 @@ absl::Status AuditLog::WriteBatch(const std::vector<std::string>& lines, bool* p
     *poisoned = !s.ok();
     return s;
   };
-  for (const std::string& line : lines) {
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const std::string& line = lines[i].line;
     const uint64_t used = segment_->size() + chunk.size();
     if (used > 0 && used + line.size() > options_.segment_bytes) {
       if (!chunk.empty()) SB_RETURN_IF_ERROR(flush(true));
-      absl::Status s = RotateSegment();
+      // The segment ends with the record before line i: seal it with a checkpoint there.
+      absl::Status s = RotateSegment(prev_seq + i, i == 0 ? prev_hash : lines[i - 1].hash);
       if (!s.ok()) {
         *poisoned = true;
         return s;
@@ -239,8 +244,11 @@ absl::Status AuditLog::SyncSegment() {
   return absl::OkStatus();
 }
 
-absl::Status AuditLog::RotateSegment() {
+absl::Status AuditLog::RotateSegment(uint64_t last_seq, const std::string& last_hash) {
   if (segment_dirty_) SB_RETURN_IF_ERROR(SyncSegment());
+  // Every sealed segment ends at a signed checkpoint, so a log whose older segments were
+  // shipped and pruned still verifies from its first local segment (docs/audit.md).
+  if (last_seq > checkpoint_seq_) SB_RETURN_IF_ERROR(TryCheckpoint(last_seq, last_hash));
   const uint64_t next = segment_number_ + 1;
   SB_ASSIGN_OR_RETURN(
       std::unique_ptr<internal::AppendFile> file,

@@ -26,6 +26,7 @@ namespace internal {
 class AppendFile;
 class DirLock;
 class Ed25519Signer;
+struct EncodedLine;
 }  // namespace internal
 
 enum class AuditMode {
@@ -109,14 +110,17 @@ class AuditLog {
 
   absl::Status Recover();
   // Chains the batch's records after (*seq, *hash), advancing both; stamps time 0.
-  std::vector<std::string> EncodeBatch(const std::vector<Waiter*>& batch, uint64_t* seq,
-                                       std::string* hash) const;
+  std::vector<internal::EncodedLine> EncodeBatch(const std::vector<Waiter*>& batch, uint64_t* seq,
+                                                 std::string* hash) const;
   // Leader-only (see the comment at the top of audit_log.cc); called without mu_.
   // Writes the encoded lines, rotating segments as needed; sets *poisoned when a failure
   // leaves the files in a state that does not match the in-memory head.
-  absl::Status WriteBatch(const std::vector<std::string>& lines, bool* poisoned);
+  // Records follow (prev_seq, prev_hash), the head before the batch.
+  absl::Status WriteBatch(const std::vector<internal::EncodedLine>& lines, uint64_t prev_seq,
+                          const std::string& prev_hash, bool* poisoned);
   absl::Status SyncSegment();
-  absl::Status RotateSegment();
+  // Seals the current segment (a checkpoint at its last record) and starts the next one.
+  absl::Status RotateSegment(uint64_t last_seq, const std::string& last_hash);
   bool CheckpointDue(uint64_t head_seq) const;
   // Signs and durably appends a checkpoint; errors it can retry later are only logged, so a
   // returned error means the checkpoint file is in an unknown state.

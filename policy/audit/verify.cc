@@ -211,18 +211,6 @@ std::string_view VerifyFailureKindName(VerifyFailureKind kind) {
   return "unknown";
 }
 
-// The seq of the first record of `segment`; nullopt if it has none that parses.
-std::optional<uint64_t> FirstSeq(const internal::SegmentFile& segment) {
-  absl::StatusOr<std::unique_ptr<internal::LineReader>> reader =
-      internal::LineReader::Open(segment.path);
-  std::string_view line;
-  bool complete = false;
-  if (!reader.ok() || !(*reader)->Next(&line, &complete) || !complete) return std::nullopt;
-  absl::StatusOr<LoggedRecord> record = internal::DecodeRecord(line);
-  if (!record.ok()) return std::nullopt;
-  return record->seq;
-}
-
 absl::StatusOr<VerifyReport> Verify(const std::string& dir, std::string_view public_key_pem,
                                     const VerifyOptions& options) {
   SB_ASSIGN_OR_RETURN(internal::Ed25519Verifier key,
@@ -238,13 +226,32 @@ absl::StatusOr<VerifyReport> Verify(const std::string& dir, std::string_view pub
       if ((*checkpoints)[i].checkpoint.time_unix_nanos <= options.from_unix_nanos) anchor = i;
     }
   }
+  // A pruned log (older segments shipped and removed, docs/audit.md) starts after seq 1:
+  // the checkpoint that sealed the last removed segment anchors it, and must exist.
+  if (!segments.empty()) {
+    const std::optional<uint64_t> first = internal::FirstRecordSeq(segments.front().path);
+    if (first.has_value() && *first > 1 &&
+        (!anchor.has_value() || (*checkpoints)[*anchor].checkpoint.seq < *first - 1)) {
+      anchor.reset();
+      for (size_t i = 0; i < checkpoints->size(); ++i) {
+        if ((*checkpoints)[i].checkpoint.seq == *first - 1) anchor = i;
+      }
+      if (!anchor.has_value()) {
+        report.failure = VerifyFailure{
+            VerifyFailureKind::kMissingRecords, segments.front().name, 1, *first,
+            absl::StrCat("the log starts at seq ", *first, " and no signed checkpoint seals seq ",
+                         *first - 1, ": records before it were removed")};
+        return report;
+      }
+    }
+  }
   ChainVerifier chain(report, *std::move(checkpoints));
   if (anchor.has_value()) chain.AnchorAt(*anchor);
   for (size_t i = 0; i < segments.size(); ++i) {
     const internal::SegmentFile& segment = segments[i];
     // A segment is skipped unread when the next one starts at or before the anchor.
     if (anchor.has_value() && i + 1 < segments.size()) {
-      std::optional<uint64_t> next_first = FirstSeq(segments[i + 1]);
+      std::optional<uint64_t> next_first = internal::FirstRecordSeq(segments[i + 1].path);
       if (next_first.has_value() && *next_first <= report.anchored_at_seq + 1) continue;
     }
     if (!chain.CheckSegment(segment)) {

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,6 +33,10 @@ struct SegmentFile {
 // Segment files in `dir`, ordered by number; other files are ignored. NotFound if `dir`
 // does not exist, Internal on other I/O errors.
 absl::StatusOr<std::vector<SegmentFile>> ListSegments(const std::string& dir);
+
+// The seq of the first record in the segment file at `path`; nullopt if it has none that
+// parses (defined in record_codec.cc).
+std::optional<uint64_t> FirstRecordSeq(const std::string& path);
 
 // write(2) until all of `data` is written, retrying EINTR and short writes.
 absl::Status WriteAll(int fd, std::string_view data);

@@ -9,6 +9,7 @@
 #include "boost/json/parse.hpp"
 #include "boost/json/value.hpp"
 #include "common/absl_compat.h"
+#include "policy/audit/internal/files.h"
 
 namespace sb::audit::internal {
 namespace {
@@ -356,6 +357,16 @@ absl::StatusOr<Checkpoint> DecodeCheckpoint(std::string_view line) {
   if (!reader.error().empty()) return absl::InvalidArgumentError(reader.error());
   if (c.seq == 0) return absl::InvalidArgumentError("checkpoint seq must be at least 1");
   return c;
+}
+
+std::optional<uint64_t> FirstRecordSeq(const std::string& path) {
+  absl::StatusOr<std::unique_ptr<LineReader>> reader = LineReader::Open(path);
+  std::string_view line;
+  bool complete = false;
+  if (!reader.ok() || !(*reader)->Next(&line, &complete) || !complete) return std::nullopt;
+  absl::StatusOr<LoggedRecord> record = DecodeRecord(line);
+  if (!record.ok()) return std::nullopt;
+  return record->seq;
 }
 
 }  // namespace sb::audit::internal

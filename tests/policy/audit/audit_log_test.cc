@@ -6,13 +6,17 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 
+#include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "policy/audit/internal/record_codec.h"
+#include "policy/audit/segments.h"
 #include "policy/audit/verify.h"
 #include "tests/policy/audit/audit_test_util.h"
 
@@ -322,9 +326,47 @@ TEST_F(AuditLogTest, ManyThreadsWithRotationAndCheckpointsKeepOneChain) {
   EXPECT_EQ(report->records_checked, 960u);
   EXPECT_GT(report->segments, 10u);
   EXPECT_EQ(report->last_checkpoint_seq, 960u);
-  // A checkpoint follows the batch that crossed 37 new records, so they are >= 37 apart.
+  // A checkpoint follows the batch that crossed 37 new records, and one seals each rotated
+  // segment.
   EXPECT_GE(report->checkpoints_checked, 2u);
-  EXPECT_LE(report->checkpoints_checked, 960u / 37 + 1);
+  EXPECT_LE(report->checkpoints_checked, 960u / 37 + 1 + report->segments);
+}
+
+TEST_F(AuditLogTest, SealedSegmentsEndAtCheckpointsAndAPrunedLogVerifies) {
+  AuditOptions options = MakeOptions(dir_.path(), &clock_);
+  options.segment_bytes = 4 * 1024;
+  options.checkpoint_every_records = 1000000;  // only the seals
+  auto log = OpenLog(options);
+  ASSERT_NE(log, nullptr);
+  for (int i = 1; i <= 120; ++i) ASSERT_THAT(log->Append(MakeRecord(i)), IsOk());
+  absl::StatusOr<std::vector<SealedSegment>> sealed = ListSealedSegments(dir_.path());
+  ASSERT_THAT(sealed, IsOk());
+  ASSERT_GE(sealed->size(), 3u);
+  EXPECT_EQ(sealed->front().first_seq, 1u);
+  for (size_t i = 1; i < sealed->size(); ++i) {
+    EXPECT_EQ((*sealed)[i].first_seq, (*sealed)[i - 1].last_seq + 1);
+  }
+  // The checkpoints through a sealed segment end exactly at its last record.
+  absl::StatusOr<std::string> through = CheckpointsThrough(dir_.path(), (*sealed)[1].last_seq);
+  ASSERT_THAT(through, IsOk());
+  EXPECT_NE(through->find(absl::StrCat("\"seq\":", (*sealed)[1].last_seq)), std::string::npos)
+      << *through;
+  const std::string pem = log->PublicKeyPem();
+  // Shipped and pruned: the first two segments are gone; the rest still verifies.
+  ASSERT_EQ(std::remove((*sealed)[0].path.c_str()), 0);
+  ASSERT_EQ(std::remove((*sealed)[1].path.c_str()), 0);
+  absl::StatusOr<VerifyReport> report = Verify(dir_.path(), pem);
+  ASSERT_THAT(report, IsOk());
+  EXPECT_TRUE(report->ok) << report->failure->detail;
+  EXPECT_EQ(report->anchored_at_seq, (*sealed)[1].last_seq);
+  EXPECT_EQ(report->head_seq, 120u);
+  // Without the sealing checkpoint the gap is reported, not skipped.
+  log.reset();
+  std::ofstream(absl::StrCat(dir_.path(), "/checkpoints.log"), std::ios::trunc).close();
+  report = Verify(dir_.path(), pem);
+  ASSERT_THAT(report, IsOk());
+  EXPECT_FALSE(report->ok);
+  EXPECT_EQ(report->failure->kind, VerifyFailureKind::kMissingRecords);
 }
 
 TEST_F(AuditLogTest, BestEffortDefersSyncToCheckpointsAndClose) {
