@@ -23,6 +23,21 @@ std::optional<absl::Time> ParseHttpDate(std::string_view s) {
   return std::nullopt;
 }
 
+std::optional<absl::Duration> ParseOperatorDuration(std::string_view text) {
+  const absl::string_view t(text.data(), text.size());
+  int64_t n = 0;
+  absl::Duration d;
+  if (absl::SimpleAtoi(t, &n)) {
+    d = absl::Seconds(n);
+  } else if (t.size() > 1 && t.back() == 'd' && absl::SimpleAtoi(t.substr(0, t.size() - 1), &n)) {
+    d = absl::Hours(24 * n);
+  } else if (!absl::ParseDuration(t, &d)) {
+    return std::nullopt;
+  }
+  if (d < absl::ZeroDuration()) return std::nullopt;
+  return d;
+}
+
 std::optional<int64_t> ParseInstantNanos(const std::string& text) {
   double seconds = 0;
   if (text.find_first_not_of("0123456789.") == std::string::npos &&

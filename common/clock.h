@@ -42,6 +42,10 @@ class FakeClock final : public Clock {
 // writes into Date when it signs with it); nullopt otherwise.
 std::optional<absl::Time> ParseHttpDate(std::string_view s);
 
+// A duration as operators type it: "90s", "15m", "24h", "1h30m" (absl), "30d" (days) or
+// plain seconds ("3600"); nullopt otherwise or if negative.
+std::optional<absl::Duration> ParseOperatorDuration(std::string_view text);
+
 // An instant as operators type it: RFC 3339 ("2026-11-22T06:40:00Z") or unix seconds
 // ("1795329600", fractions allowed), in unix nanoseconds; nullopt if it is neither.
 std::optional<int64_t> ParseInstantNanos(const std::string& text);

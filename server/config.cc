@@ -10,6 +10,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/clock.h"
 
 namespace sb::server {
 namespace {
@@ -125,6 +126,24 @@ absl::StatusOr<Config> LoadConfig(int argc, char** argv, bool* exit_now) {
   app.add_option("--audit-mode", audit_mode,
                  "fail-closed (default: a response completes only once its audit record is "
                  "durable) or best-effort");
+  std::string audit_ship_bucket, audit_ship_prefix, audit_local_retention;
+  int audit_ship_interval = 0;
+  uint64_t audit_segment_bytes = 0;
+  app.add_option("--audit-ship-bucket", audit_ship_bucket,
+                 "copy every sealed audit segment (and the signed checkpoints and public key) "
+                 "into this bucket, which must have Object Lock with a COMPLIANCE default "
+                 "retention (default $STRONGBOX_AUDIT_SHIP_BUCKET; off)");
+  app.add_option("--audit-ship-prefix", audit_ship_prefix,
+                 "key prefix of shipped audit files (default audit/)");
+  app.add_option("--audit-ship-interval", audit_ship_interval,
+                 "seconds between audit shipping passes (default 60)")
+      ->check(CLI::Range(1, 86400));
+  app.add_option("--audit-local-retention", audit_local_retention,
+                 "delete local sealed audit segments older than this (90s, 12h, 30d; only once "
+                 "shipped when --audit-ship-bucket is set; default: keep all)");
+  app.add_option("--audit-segment-bytes", audit_segment_bytes,
+                 "rotate audit segments at this size (default 67108864)")
+      ->check(CLI::Range(uint64_t{4096}, uint64_t{1} << 34));
   bool insecure_no_encryption = false;
   app.add_flag("--insecure-no-encryption", insecure_no_encryption,
                "MEASUREMENT ONLY: store new objects without SSE headers unencrypted, so a "
@@ -193,6 +212,19 @@ absl::StatusOr<Config> LoadConfig(int argc, char** argv, bool* exit_now) {
     config.audit_best_effort = true;
   } else if (!audit_mode.empty() && audit_mode != "fail-closed") {
     return absl::InvalidArgumentError("--audit-mode must be fail-closed or best-effort");
+  }
+  config.audit_ship_bucket = pick(audit_ship_bucket, "STRONGBOX_AUDIT_SHIP_BUCKET", "");
+  if (!audit_ship_prefix.empty()) config.audit_ship_prefix = audit_ship_prefix;
+  if (audit_ship_interval > 0) config.audit_ship_interval_seconds = audit_ship_interval;
+  if (audit_segment_bytes > 0) config.audit_segment_bytes = audit_segment_bytes;
+  audit_local_retention = pick(audit_local_retention, "STRONGBOX_AUDIT_LOCAL_RETENTION", "");
+  if (!audit_local_retention.empty()) {
+    std::optional<absl::Duration> d = ParseOperatorDuration(audit_local_retention);
+    if (!d.has_value()) {
+      return absl::InvalidArgumentError(
+          "--audit-local-retention must be a duration such as 90s, 12h or 30d");
+    }
+    config.audit_local_retention_seconds = absl::ToInt64Seconds(*d);
   }
   if (sts_min == -1) {
     if (const char* e = Env("STRONGBOX_STS_MIN_DURATION")) {

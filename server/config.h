@@ -19,6 +19,12 @@ struct Config {
   std::string region = "us-east-1";
   std::string kms_key_file;  // KMS root key file; empty: $STRONGBOX_KMS_KEY or <meta>/kms-root.key
   bool audit_best_effort = false;  // default fail-closed: no response before its record is durable
+  uint64_t audit_segment_bytes = 64ull << 20;  // rotate audit segments at this size
+  // Shipping sealed audit segments into a COMPLIANCE-locked bucket (server/audit_shipper.h).
+  std::string audit_ship_bucket;  // empty: off
+  std::string audit_ship_prefix = "audit/";
+  int audit_ship_interval_seconds = 60;
+  int64_t audit_local_retention_seconds = 0;  // 0: keep local segments
   // Measurement only (docs/security.md): new objects without SSE headers, in buckets
   // without a default, are stored unencrypted. Warned about at every start.
   bool insecure_no_encryption = false;

@@ -25,6 +25,7 @@
 #include "policy/bucket_policy.h"
 #include "policy/iam/iam_store.h"
 #include "policy/identity.h"
+#include "server/audit_shipper.h"
 #include "server/kms_setup.h"
 #include "server/metrics_setup.h"
 #include "server/root_credentials.h"
@@ -92,6 +93,7 @@ absl::Status Run(const Config& config) {
   audit_options.mode =
       config.audit_best_effort ? audit::AuditMode::kBestEffort : audit::AuditMode::kFailClosed;
   audit_options.sync_seconds = &RegisterAuditSyncHistogram(metrics_registry);
+  audit_options.segment_bytes = config.audit_segment_bytes;
   SB_RETURN_IF_ERROR(MakeDirs(audit_options.dir));
   SB_ASSIGN_OR_RETURN(auto audit_log, audit::AuditLog::Open(audit_options));
 
@@ -142,6 +144,18 @@ absl::Status Run(const Config& config) {
                          [server = http.get()] { return server->OpenConnections(); }},
                         kVersion);
 
+  AuditShipperOptions ship_options;
+  ship_options.audit_dir = audit_options.dir;
+  ship_options.bucket = config.audit_ship_bucket;
+  ship_options.prefix = config.audit_ship_prefix;
+  ship_options.interval = absl::Seconds(config.audit_ship_interval_seconds);
+  ship_options.local_retention = absl::Seconds(config.audit_local_retention_seconds);
+  ship_options.public_key_pem = audit_log->PublicKeyPem();
+  AuditShipper shipper(ship_options, objects, *audit_log, clock, metrics_registry);
+  if (!config.audit_ship_bucket.empty() || config.audit_local_retention_seconds > 0) {
+    shipper.Start();
+  }
+
   PrintCredentials(root);
   gateway::SetStoreUnencryptedByDefault(config.insecure_no_encryption);
   if (config.insecure_no_encryption) {
@@ -180,6 +194,7 @@ absl::Status Run(const Config& config) {
   Log(LogLevel::kInfo, "stopping: draining in-flight requests",
       {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
   size_t left = http->Drain(absl::Seconds(30));
+  shipper.Stop();
   Log(LogLevel::kInfo, "stopped", {{"connections_cut", absl::StrCat(left)}});
   if (left != 0) std::_Exit(0);  // Threads still hold references; do not unwind under them.
   absl::Status closed = audit_log->Close();  // signs the final chain head
