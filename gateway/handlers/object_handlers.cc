@@ -144,7 +144,7 @@ absl::Status GetOrHeadObject(RequestContext& ctx, Services& s, bool send_body) {
   SB_RETURN_IF_ERROR(cond);
   HeaderList headers;
   AppendObjectHeaders(obj, headers);
-  AppendLockHeaders(obj, headers);
+  AppendLockHeaders(ctx, s, obj, headers);
   AppendEncryptionHeaders(obj, headers, false);
   AppendVersionIdHeader(obj, versioned, headers);
   ApplyResponseOverrides(ctx, headers);

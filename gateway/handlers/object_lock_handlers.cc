@@ -189,12 +189,16 @@ absl::Status PutObjectRetention(RequestContext& ctx, Services& s) {
   SB_ASSIGN_OR_RETURN(std::string body, ReadSmallBody(ctx, xml::kMaxRequestXmlBytes));
   SB_RETURN_IF_ERROR(VerifyContentMd5(ctx, body));
   SB_ASSIGN_OR_RETURN(xml::ObjectRetention retention, xml::ParseRetention(body));
-  std::optional<metadata::LockMode> mode = lock::ParseLockMode(retention.mode);
+  std::optional<metadata::LockMode> mode =
+      retention.remove ? metadata::LOCK_MODE_NONE : lock::ParseLockMode(retention.mode);
   if (!mode.has_value()) return MalformedXml();
-  SB_RETURN_IF_ERROR(AuthorizeBody(ctx, s, retention.mode, retention.retain_until, ""));
+  SB_RETURN_IF_ERROR(AuthorizeBody(
+      ctx, s, retention.mode,
+      retention.remove ? std::optional<absl::Time>() : std::optional(retention.retain_until), ""));
   SB_RETURN_IF_ERROR(LockedBucket(ctx, s).status());
   const absl::Time now = s.clock.Now();
-  if (retention.retain_until <= now) {
+  if (retention.remove) retention.retain_until = absl::InfinitePast();
+  if (!retention.remove && retention.retain_until <= now) {
     return InvalidHeader("The retain until date must be in the future!");
   }
   const lock::LockOverride override = LockOverrideFor(ctx, s, ctx.req.key);
@@ -203,7 +207,8 @@ absl::Status PutObjectRetention(RequestContext& ctx, Services& s) {
         SB_RETURN_IF_ERROR(
             lock::CheckRetentionChange(r, *mode, retention.retain_until, now, override));
         r.set_lock_mode(*mode);
-        r.set_lock_retain_until_unix_nanos(absl::ToUnixNanos(retention.retain_until));
+        r.set_lock_retain_until_unix_nanos(
+            retention.remove ? 0 : absl::ToUnixNanos(retention.retain_until));
         return absl::OkStatus();
       }));
   return ctx.Respond(200, VersionHeader(record), "");
@@ -230,6 +235,7 @@ absl::Status PutObjectLegalHold(RequestContext& ctx, Services& s) {
   SB_ASSIGN_OR_RETURN(metadata::ObjectRecord record,
                       UpdateVersion(ctx, s, [on](metadata::ObjectRecord& r) {
                         r.set_legal_hold(on);
+                        r.set_legal_hold_set(true);
                         return absl::OkStatus();
                       }));
   return ctx.Respond(200, VersionHeader(record), "");
@@ -238,6 +244,10 @@ absl::Status PutObjectLegalHold(RequestContext& ctx, Services& s) {
 absl::Status GetObjectLegalHold(RequestContext& ctx, Services& s) {
   SB_RETURN_IF_ERROR(LockedBucket(ctx, s).status());
   SB_ASSIGN_OR_RETURN(metadata::ObjectRecord record, LoadVersion(ctx, s));
+  if (!record.legal_hold() && !record.legal_hold_set()) {
+    return MakeError(absl::StatusCode::kNotFound, ErrorReason::kNoSuchObjectLockConfiguration,
+                     "The specified object does not have a ObjectLock configuration");
+  }
   return ctx.Respond(200, VersionHeader(record), xml::LegalHoldXml(record.legal_hold()));
 }
 
@@ -248,6 +258,7 @@ absl::Status ApplyLockHeaders(const RequestContext& ctx, Services& s, metadata::
   tmpl.clear_lock_mode();
   tmpl.clear_lock_retain_until_unix_nanos();
   tmpl.clear_legal_hold();
+  tmpl.clear_legal_hold_set();
   const std::string* mode = ctx.http.Header("x-amz-object-lock-mode");
   const std::string* until = ctx.http.Header("x-amz-object-lock-retain-until-date");
   const std::string* hold = ctx.http.Header("x-amz-object-lock-legal-hold");
@@ -271,6 +282,7 @@ absl::Status ApplyLockHeaders(const RequestContext& ctx, Services& s, metadata::
       return InvalidHeader("Legal Hold must be either of 'ON' or 'OFF'");
     }
     tmpl.set_legal_hold(*hold == "ON");
+    tmpl.set_legal_hold_set(true);
   }
   if (body_checksum_required && !HasBodyChecksum(ctx)) {
     return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kInvalidRequest,
@@ -280,14 +292,24 @@ absl::Status ApplyLockHeaders(const RequestContext& ctx, Services& s, metadata::
   return absl::OkStatus();
 }
 
-void AppendLockHeaders(const metadata::ObjectRecord& object, HeaderList& headers) {
-  if (object.lock_mode() != metadata::LOCK_MODE_NONE) {
+void AppendLockHeaders(RequestContext& ctx, Services& s, const metadata::ObjectRecord& object,
+                       HeaderList& headers) {
+  const auto may = [&](std::string_view action) {
+    if (s.authorizer == nullptr) return ctx.auth.principal.is_root;
+    absl::StatusOr<policy::Decision> d =
+        AuthorizeOn(*s.authorizer, ctx, action, S3Arn(ctx.req.bucket, ctx.req.key), ctx.req.bucket,
+                    RequestConditions(ctx));
+    return d.ok() && d->allowed;
+  };
+  if (object.lock_mode() != metadata::LOCK_MODE_NONE && may("s3:GetObjectRetention")) {
     headers.emplace_back("x-amz-object-lock-mode", lock::LockModeName(object.lock_mode()));
     headers.emplace_back(
         "x-amz-object-lock-retain-until-date",
         xml::FormatRetainUntil(absl::FromUnixNanos(object.lock_retain_until_unix_nanos())));
   }
-  if (object.legal_hold()) headers.emplace_back("x-amz-object-lock-legal-hold", "ON");
+  if (object.legal_hold() && may("s3:GetObjectLegalHold")) {
+    headers.emplace_back("x-amz-object-lock-legal-hold", "ON");
+  }
 }
 
 policy::lock::LockOverride LockOverrideFor(RequestContext& ctx, Services& s, std::string_view key) {

@@ -23,8 +23,10 @@ namespace sb::gateway {
 absl::Status ApplyLockHeaders(const RequestContext& ctx, Services& s, metadata::ObjectRecord& tmpl,
                               bool body_checksum_required);
 
-// x-amz-object-lock-mode / -retain-until-date / -legal-hold for a GET/HEAD response.
-void AppendLockHeaders(const metadata::ObjectRecord& object, HeaderList& headers);
+// x-amz-object-lock-mode / -retain-until-date / -legal-hold for a GET/HEAD response, each
+// only if the caller may read it (s3:GetObjectRetention, s3:GetObjectLegalHold), as S3.
+void AppendLockHeaders(RequestContext& ctx, Services& s, const metadata::ObjectRecord& object,
+                       HeaderList& headers);
 
 // The override a request may use on `key`: bypass_governance only when it sends
 // x-amz-bypass-governance-retention: true and its principal is allowed

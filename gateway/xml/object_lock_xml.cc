@@ -86,6 +86,10 @@ absl::StatusOr<ObjectRetention> ParseRetention(std::string_view body) {
   pugi::xml_document doc;
   SB_ASSIGN_OR_RETURN(pugi::xml_node root, LoadRoot(doc, body, "Retention"));
   ObjectRetention retention;
+  if (!root.child("Mode") && !root.child("RetainUntilDate")) {
+    retention.remove = true;
+    return retention;
+  }
   SB_ASSIGN_OR_RETURN(retention.mode, OnlyChildText(root, "Mode"));
   SB_ASSIGN_OR_RETURN(std::string date, OnlyChildText(root, "RetainUntilDate"));
   std::string error;

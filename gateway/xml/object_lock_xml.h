@@ -21,6 +21,9 @@ struct ObjectLockConfiguration {
 };
 
 struct ObjectRetention {
+  // An empty <Retention/> (no Mode, no RetainUntilDate): remove the retention (S3 allows it
+  // for GOVERNANCE with the bypass, and for an expired one).
+  bool remove = false;
   std::string mode;         // verbatim
   absl::Time retain_until;  // RetainUntilDate (ISO 8601 / RFC 3339)
 };

@@ -97,6 +97,19 @@ TEST(ObjectLockXmlTest, RefusesBadRetention) {
   EXPECT_EQ(parsed->retain_until, absl::FromUnixSeconds(1'900'000'000));
 }
 
+TEST(ObjectLockXmlTest, EmptyRetentionMeansRemove) {
+  for (const char* body : {"<Retention/>", "<Retention></Retention>",
+                           "<Retention xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"/>"}) {
+    auto r = ParseRetention(body);
+    ASSERT_TRUE(r.ok()) << body;
+    EXPECT_TRUE(r->remove) << body;
+  }
+  EXPECT_TRUE(
+      Malformed(ParseRetention("<Retention><RetainUntilDate>2030-01-01T00:00:00Z</RetainUntilDate>"
+                               "</Retention>")
+                    .status()));
+}
+
 TEST(ObjectLockXmlTest, LegalHoldIsOnOrOff) {
   EXPECT_EQ(ParseLegalHold(std::string("<LegalHold") + kNs + "><Status>ON</Status></LegalHold>")
                 .value_or(false),

@@ -37,6 +37,16 @@ class ObjectLockBase(SbctlServerTestCase):
     def put(self, bucket, key, body=b"data", **kw) -> str:
         return self.s3.put_object(Bucket=bucket, Key=key, Body=body, **kw)["VersionId"]
 
+    def new_user(self, name: str, actions):
+        self.sbctl("user", "add", "t", name)
+        key = self.sbctl_json("key", "create", "t", name)
+        path = Path(self.tmp.name) / f"{name}.json"
+        path.write_text(json.dumps({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": actions, "Resource": "arn:aws:s3:::*"}]}))
+        self.sbctl("policy", "create", "t", f"{name}-p", str(path))
+        self.sbctl("policy", "attach", "t", f"{name}-p", "--user", name)
+        return self.server.boto3_client(access_key=key["accessKey"], secret_key=key["secretKey"])
+
     def delete_version(self, client, bucket, key, version, **kw):
         return client.delete_object(Bucket=bucket, Key=key, VersionId=version, **kw)
 
@@ -111,16 +121,6 @@ class ComplianceTest(ObjectLockBase):
 
 
 class GovernanceTest(ObjectLockBase):
-    def new_user(self, name: str, actions):
-        self.sbctl("user", "add", "t", name)
-        key = self.sbctl_json("key", "create", "t", name)
-        path = Path(self.tmp.name) / f"{name}.json"
-        path.write_text(json.dumps({"Version": "2012-10-17", "Statement": [
-            {"Effect": "Allow", "Action": actions, "Resource": "arn:aws:s3:::*"}]}))
-        self.sbctl("policy", "create", "t", f"{name}-p", str(path))
-        self.sbctl("policy", "attach", "t", f"{name}-p", "--user", name)
-        return self.server.boto3_client(access_key=key["accessKey"], secret_key=key["secretKey"])
-
     def test_bypass_needs_both_the_permission_and_the_header(self):
         bucket = self.locked_bucket("lock-gov")
         v = self.put(bucket, "k", ObjectLockMode="GOVERNANCE", ObjectLockRetainUntilDate=FAR)
@@ -234,6 +234,51 @@ class LegalHoldTest(ObjectLockBase):
                             BypassGovernanceRetention=True)
         self.s3.put_object_legal_hold(Bucket=bucket, Key="big", LegalHold={"Status": "OFF"})
         self.delete_version(self.s3, bucket, "big", done["VersionId"])
+
+
+class LockGapsTest(ObjectLockBase):
+    """S3 details: never-held legal holds, removing a retention, and who sees lock headers."""
+
+    def test_never_held_version_has_no_legal_hold(self):
+        bucket = self.locked_bucket("lock-never")
+        self.put(bucket, "k")
+        self.assertClientError(self.s3.get_object_legal_hold, "NoSuchObjectLockConfiguration",
+                               404, Bucket=bucket, Key="k")
+        self.s3.put_object_legal_hold(Bucket=bucket, Key="k", LegalHold={"Status": "OFF"})
+        self.assertEqual(self.s3.get_object_legal_hold(Bucket=bucket, Key="k")["LegalHold"],
+                         {"Status": "OFF"})
+
+    def test_empty_retention_removes_governance_only_with_the_bypass(self):
+        bucket = self.locked_bucket("lock-rm")
+        v = self.put(bucket, "k", ObjectLockMode="GOVERNANCE", ObjectLockRetainUntilDate=FAR)
+        self.assertClientError(self.s3.put_object_retention, "AccessDenied", 403, Bucket=bucket,
+                               Key="k", VersionId=v, Retention={})
+        self.s3.put_object_retention(Bucket=bucket, Key="k", VersionId=v, Retention={},
+                                     BypassGovernanceRetention=True)
+        self.assertClientError(self.s3.get_object_retention, "NoSuchObjectLockConfiguration",
+                               404, Bucket=bucket, Key="k", VersionId=v)
+        self.delete_version(self.s3, bucket, "k", v)
+        c = self.put(bucket, "c", ObjectLockMode="COMPLIANCE", ObjectLockRetainUntilDate=soon(2))
+        self.assertClientError(self.s3.put_object_retention, "AccessDenied", 403, Bucket=bucket,
+                               Key="c", VersionId=c, Retention={},
+                               BypassGovernanceRetention=True)
+        self.wait_until_deletable(bucket, "c", c)
+
+    def test_lock_headers_need_read_permission_on_them(self):
+        bucket = self.locked_bucket("lock-hdr")
+        v = self.put(bucket, "k", ObjectLockMode="GOVERNANCE", ObjectLockRetainUntilDate=FAR,
+                     ObjectLockLegalHoldStatus="ON")
+        reader = self.new_user("lock-reader", ["s3:GetObject"])
+        head = reader.head_object(Bucket=bucket, Key="k")
+        self.assertNotIn("ObjectLockMode", head)
+        self.assertNotIn("ObjectLockLegalHoldStatus", head)
+        auditor = self.new_user("lock-auditor", ["s3:GetObject", "s3:GetObjectRetention",
+                                                 "s3:GetObjectLegalHold"])
+        head = auditor.head_object(Bucket=bucket, Key="k")
+        self.assertEqual(head["ObjectLockMode"], "GOVERNANCE")
+        self.assertEqual(head["ObjectLockLegalHoldStatus"], "ON")
+        self.s3.put_object_legal_hold(Bucket=bucket, Key="k", LegalHold={"Status": "OFF"})
+        self.delete_version(self.s3, bucket, "k", v, BypassGovernanceRetention=True)
 
 
 class ConfigurationTest(ObjectLockBase):
