@@ -96,6 +96,7 @@ std::string_view ReasonName(ErrorReason reason) {
     SB_REASON_CASE(ObjectLockConfigurationNotFound)
     SB_REASON_CASE(NoSuchObjectLockConfiguration)
     SB_REASON_CASE(InvalidRetentionPeriod)
+    SB_REASON_CASE(ConditionalRequestConflict)
 #undef SB_REASON_CASE
   }
   return "Unknown";

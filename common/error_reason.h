@@ -72,6 +72,7 @@ enum class ErrorReason {
   kObjectLockConfigurationNotFound,  // GetObjectLockConfiguration on a bucket without one
   kNoSuchObjectLockConfiguration,    // GetObjectRetention on a version without retention
   kInvalidRetentionPeriod,           // a default retention of 0, negative or too long
+  kConditionalRequestConflict,       // 409: a conditional write raced another write to the key
 };
 
 // Returns `status` with `reason` attached (no-op for OK).

@@ -31,6 +31,35 @@ std::string MultipartEtag(const std::vector<CompletedPart>& parts) {
   return absl::StrCat(internal::HexEncode(md5.FinishRaw()), "-", parts.size());
 }
 
+absl::Status ConditionHolds(const WriteCondition& c, const metadata::ObjectRecord* current) {
+  if (c.if_none_match && current != nullptr) {
+    return MakeError(absl::StatusCode::kFailedPrecondition, ErrorReason::kPreconditionFailed,
+                     "At least one of the pre-conditions you specified did not hold");
+  }
+  if (c.if_match.has_value()) {
+    if (current == nullptr) {
+      return MakeError(absl::StatusCode::kNotFound, ErrorReason::kNoSuchKey,
+                       "The specified key does not exist.");
+    }
+    if (*c.if_match != "*" && current->etag() != *c.if_match) {
+      return MakeError(absl::StatusCode::kFailedPrecondition, ErrorReason::kPreconditionFailed,
+                       "At least one of the pre-conditions you specified did not hold");
+    }
+  }
+  return absl::OkStatus();
+}
+
+// The commit-time check: it passed before the data was written, so a failure now means a
+// concurrent write to the key won.
+metadata::MetadataStore::WriteCheck AtomicCheck(const WriteCondition& c) {
+  if (c.empty()) return {};
+  return [&c](const metadata::ObjectRecord* current) -> absl::Status {
+    if (ConditionHolds(c, current).ok()) return absl::OkStatus();
+    return MakeError(absl::StatusCode::kAborted, ErrorReason::kConditionalRequestConflict,
+                     "A conflicting operation occurred");
+  };
+}
+
 absl::Status Incomplete(uint64_t got, uint64_t want) {
   return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kIncompleteBody,
                    absl::StrCat("received ", got, " of ", want, " bytes"));
@@ -93,11 +122,22 @@ absl::StatusOr<metadata::DataPart> ObjectService::CopyData(const CopySourceObjec
   return writer->Finish(part_number, digest);
 }
 
+absl::Status ObjectService::CheckWriteCondition(std::string_view bucket, std::string_view key,
+                                                const WriteCondition& condition) {
+  if (condition.empty()) return absl::OkStatus();
+  absl::StatusOr<metadata::ObjectRecord> current = meta_.GetObject(bucket, key);
+  if (!current.ok() && GetReason(current.status()) != ErrorReason::kNoSuchKey) {
+    return current.status();
+  }
+  return ConditionHolds(condition, current.ok() ? &*current : nullptr);
+}
+
 absl::StatusOr<metadata::ObjectRecord> ObjectService::Commit(std::string_view bucket,
-                                                             metadata::ObjectRecord record) {
+                                                             metadata::ObjectRecord record,
+                                                             const WriteCondition& condition) {
   record.set_last_modified_unix_nanos(absl::ToUnixNanos(clock_.Now()));
   absl::Status locked = ApplyBucketLock(bucket, record);
-  auto written = locked.ok() ? meta_.PutObjectVersion(bucket, record)
+  auto written = locked.ok() ? meta_.PutObjectVersion(bucket, record, AtomicCheck(condition))
                              : absl::StatusOr<metadata::WriteVersionResult>(locked);
   if (!written.ok()) {
     FreeParts(record.parts());
@@ -136,13 +176,12 @@ absl::StatusOr<EncryptionSpec> ObjectService::ResolveForBucket(std::string_view 
   return spec;
 }
 
-absl::StatusOr<metadata::ObjectRecord> ObjectService::PutObject(std::string_view bucket,
-                                                                metadata::ObjectRecord tmpl,
-                                                                BodySource& body,
-                                                                const WriteChecks& checks,
-                                                                const EncryptionSpec& encryption) {
+absl::StatusOr<metadata::ObjectRecord> ObjectService::PutObject(
+    std::string_view bucket, metadata::ObjectRecord tmpl, BodySource& body,
+    const WriteChecks& checks, const EncryptionSpec& encryption, const WriteCondition& condition) {
   // Fails before reading the body when the bucket or the KMS key is missing.
   SB_ASSIGN_OR_RETURN(EncryptionSpec spec, ResolveForBucket(bucket, encryption));
+  SB_RETURN_IF_ERROR(CheckWriteCondition(bucket, tmpl.key(), condition));
   SB_ASSIGN_OR_RETURN(
       metadata::DataPart part,
       WriteData(body, checks, 1, spec, ObjectContext(bucket, tmpl.key(), spec.kms_context)));
@@ -152,7 +191,7 @@ absl::StatusOr<metadata::ObjectRecord> ObjectService::PutObject(std::string_view
   tmpl.clear_parts();
   tmpl.set_multipart(false);
   *tmpl.add_parts() = std::move(part);
-  return Commit(bucket, std::move(tmpl));
+  return Commit(bucket, std::move(tmpl), condition);
 }
 
 absl::StatusOr<metadata::ObjectRecord> ObjectService::CopyObject(const CopySourceObject& src,
@@ -321,7 +360,7 @@ absl::StatusOr<metadata::DataPart> ObjectService::CopyPart(
 
 absl::StatusOr<metadata::ObjectRecord> ObjectService::CompleteUpload(
     std::string_view bucket, std::string_view key, std::string_view upload_id,
-    const std::vector<CompletedPart>& parts) {
+    const std::vector<CompletedPart>& parts, const WriteCondition& condition) {
   absl::StatusOr<metadata::UploadRecord> found = meta_.GetUpload(bucket, key, upload_id);
   if (GetReason(found.status()) == ErrorReason::kNoSuchUpload) {
     // A retried Complete (the first answer was lost) gets the version it made, if current.
@@ -332,6 +371,7 @@ absl::StatusOr<metadata::ObjectRecord> ObjectService::CompleteUpload(
     }
   }
   SB_RETURN_IF_ERROR(found.status());
+  SB_RETURN_IF_ERROR(CheckWriteCondition(bucket, key, condition));
   metadata::UploadRecord upload = *std::move(found);
   if (parts.empty()) {
     return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kMalformedXml,
@@ -387,8 +427,8 @@ absl::StatusOr<metadata::ObjectRecord> ObjectService::CompleteUpload(
   record.set_last_modified_unix_nanos(absl::ToUnixNanos(clock_.Now()));
   SB_RETURN_IF_ERROR(ApplyBucketLock(bucket, record));
   std::vector<metadata::DataPart> unused;
-  SB_ASSIGN_OR_RETURN(auto written,
-                      meta_.CompleteUploadVersion(bucket, upload_id, record, &unused));
+  SB_ASSIGN_OR_RETURN(auto written, meta_.CompleteUploadVersion(bucket, upload_id, record, &unused,
+                                                                AtomicCheck(condition)));
   for (const auto& p : unused) FreePart(p);
   if (written.replaced.has_value()) FreeParts(written.replaced->parts());
   return std::move(written.version);

@@ -42,6 +42,17 @@ struct CopySourceObject {
   std::optional<sse::SseCKey> customer_key;
 };
 
+// A conditional write (PutObject, CompleteMultipartUpload): If-None-Match: * (only if the
+// key has no current version) and If-Match: ETag (only if the current version has it).
+// Checked before any byte is stored (412 PreconditionFailed; If-Match on a missing key is
+// 404 NoSuchKey) and again atomically with the commit, where a failure means another write
+// won the race: 409 ConditionalRequestConflict, nothing visible.
+struct WriteCondition {
+  bool if_none_match = false;
+  std::optional<std::string> if_match;  // ETag without quotes
+  bool empty() const { return !if_none_match && !if_match.has_value(); }
+};
+
 struct CompletedPart {
   uint32_t part_number = 0;
   std::string etag;  // without quotes
@@ -58,7 +69,8 @@ class ObjectService {
   absl::StatusOr<metadata::ObjectRecord> PutObject(std::string_view bucket,
                                                    metadata::ObjectRecord tmpl, BodySource& body,
                                                    const WriteChecks& checks,
-                                                   const EncryptionSpec& encryption = {});
+                                                   const EncryptionSpec& encryption = {},
+                                                   const WriteCondition& condition = {});
 
   // Copies `src`'s bytes (decrypted, re-encrypted as `encryption` asks) into a new version
   // of `tmpl.key()` in `bucket`. Source key errors as ReadRange.
@@ -119,7 +131,8 @@ class ObjectService {
   absl::StatusOr<metadata::ObjectRecord> CompleteUpload(std::string_view bucket,
                                                         std::string_view key,
                                                         std::string_view upload_id,
-                                                        const std::vector<CompletedPart>& parts);
+                                                        const std::vector<CompletedPart>& parts,
+                                                        const WriteCondition& condition = {});
   absl::Status AbortUpload(std::string_view bucket, std::string_view key,
                            std::string_view upload_id);
 
@@ -142,7 +155,11 @@ class ObjectService {
                         uint64_t offset, uint64_t n, const erasure::ByteSink& sink,
                         const sse::SseCKey* customer_key);
   absl::StatusOr<metadata::ObjectRecord> Commit(std::string_view bucket,
-                                                metadata::ObjectRecord record);
+                                                metadata::ObjectRecord record,
+                                                const WriteCondition& condition = {});
+  // The early (non-atomic) check of `condition` against the key's current version.
+  absl::Status CheckWriteCondition(std::string_view bucket, std::string_view key,
+                                   const WriteCondition& condition);
   // Object Lock on a new version: lock fields need a lock-enabled bucket (InvalidRequest);
   // the bucket's default retention fills a version that names none. NoSuchBucket.
   absl::Status ApplyBucketLock(std::string_view bucket, metadata::ObjectRecord& record);

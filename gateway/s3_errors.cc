@@ -150,6 +150,11 @@ Entry ReasonEntry(ErrorReason reason) {
     case ErrorReason::kInvalidRetentionPeriod:
       return {400, "InvalidRetentionPeriod",
               "Default retention period must be a positive integer value."};
+    case ErrorReason::kConditionalRequestConflict:
+      return {409, "ConditionalRequestConflict",
+              "A conflicting operation occurred. If using PutObject you can retry the request. "
+              "If using multipart upload you should initiate another CreateMultipartUpload "
+              "request and re-upload each part."};
     case ErrorReason::kAccessControlListNotSupported:
       return {400, "AccessControlListNotSupported", "The bucket does not allow ACLs"};
     case ErrorReason::kMalformedPolicy:

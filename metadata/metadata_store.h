@@ -147,8 +147,13 @@ class MetadataStore {
   // caller can free its data). The caller's version_id/version_seq are ignored; the
   // sequence is derived from last_modified_unix_nanos. NotFound(kNoSuchBucket);
   // InvalidArgument for an empty key.
+  // `check`, if set, is called under the key's lock with the key's current version (not a
+  // delete marker; nullptr if none) and an error from it is returned with nothing written:
+  // conditional writes (If-Match / If-None-Match), atomic with the commit.
+  using WriteCheck = std::function<absl::Status(const ObjectRecord* current)>;
   virtual absl::StatusOr<WriteVersionResult> PutObjectVersion(std::string_view bucket,
-                                                              const ObjectRecord& object) = 0;
+                                                              const ObjectRecord& object,
+                                                              const WriteCheck& check = {}) = 0;
   // PutObjectVersion, returning only the replaced record.
   absl::StatusOr<std::optional<ObjectRecord>> PutObject(std::string_view bucket,
                                                         const ObjectRecord& object) {
@@ -253,7 +258,7 @@ class MetadataStore {
   // The new version is written as PutObjectVersion writes it.
   virtual absl::StatusOr<WriteVersionResult> CompleteUploadVersion(
       std::string_view bucket, std::string_view upload_id, const ObjectRecord& object,
-      std::vector<DataPart>* unused_parts) = 0;
+      std::vector<DataPart>* unused_parts, const WriteCheck& check = {}) = 0;
   // CompleteUploadVersion, returning only the replaced record.
   absl::StatusOr<std::optional<ObjectRecord>> CompleteUpload(std::string_view bucket,
                                                              std::string_view upload_id,

@@ -139,7 +139,7 @@ absl::StatusOr<std::optional<DataPart>> RocksDbMetadataStore::PutPart(std::strin
 
 absl::StatusOr<WriteVersionResult> RocksDbMetadataStore::CompleteUploadVersion(
     std::string_view bucket, std::string_view upload_id, const ObjectRecord& object,
-    std::vector<DataPart>* unused_parts) {
+    std::vector<DataPart>* unused_parts, const WriteCheck& check) {
   const std::string& key = object.key();
   if (key.empty()) return InvalidArgument("empty object key");
   absl::ReaderMutexLock bucket_lock(&BucketStripe(bucket));
@@ -147,6 +147,7 @@ absl::StatusOr<WriteVersionResult> RocksDbMetadataStore::CompleteUploadVersion(
   rocksdb::ReadOptions options;
   SB_RETURN_IF_ERROR(RequireUpload(options, bucket, key, upload_id).status());
   SB_ASSIGN_OR_RETURN(BucketRecord bucket_record, ReadBucket(options, bucket));
+  SB_RETURN_IF_ERROR(RunWriteCheck(options, bucket, key, check));
   SB_ASSIGN_OR_RETURN(std::vector<DataPart> parts, ReadAllParts(options, bucket, key, upload_id));
   std::map<uint32_t, DataPart> stored;
   for (DataPart& part : parts) {

@@ -55,8 +55,12 @@ class RocksDbMetadataStore final : public MetadataStore {
   absl::StatusOr<BucketRecord> UpdateBucket(
       std::string_view name, const std::function<absl::Status(BucketRecord&)>& update) override;
 
+  // Runs `check` (if set) on the key's current version; call under the key's lock.
+  absl::Status RunWriteCheck(const rocksdb::ReadOptions& options, std::string_view bucket,
+                             std::string_view key, const WriteCheck& check);
   absl::StatusOr<WriteVersionResult> PutObjectVersion(std::string_view bucket,
-                                                      const ObjectRecord& object) override;
+                                                      const ObjectRecord& object,
+                                                      const WriteCheck& check = {}) override;
   absl::StatusOr<ObjectRecord> GetObject(std::string_view bucket, std::string_view key) override;
   absl::StatusOr<ObjectRecord> GetLatestVersion(std::string_view bucket,
                                                 std::string_view key) override;
@@ -86,9 +90,11 @@ class RocksDbMetadataStore final : public MetadataStore {
                                             int max_parts) override;
   absl::StatusOr<ListUploadsResult> ListUploads(std::string_view bucket,
                                                 const ListUploadsOptions& options) override;
-  absl::StatusOr<WriteVersionResult> CompleteUploadVersion(
-      std::string_view bucket, std::string_view upload_id, const ObjectRecord& object,
-      std::vector<DataPart>* unused_parts) override;
+  absl::StatusOr<WriteVersionResult> CompleteUploadVersion(std::string_view bucket,
+                                                           std::string_view upload_id,
+                                                           const ObjectRecord& object,
+                                                           std::vector<DataPart>* unused_parts,
+                                                           const WriteCheck& check = {}) override;
   absl::StatusOr<std::vector<DataPart>> AbortUpload(std::string_view bucket, std::string_view key,
                                                     std::string_view upload_id) override;
 

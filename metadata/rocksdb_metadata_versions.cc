@@ -168,13 +168,24 @@ absl::Status RocksDbMetadataStore::StageRemoveVersion(const rocksdb::ReadOptions
   return FromRocksDb(batch->Delete(objects_cf_, ObjectKey(bucket, key)), "batch");
 }
 
+absl::Status RocksDbMetadataStore::RunWriteCheck(const rocksdb::ReadOptions& options,
+                                                 std::string_view bucket, std::string_view key,
+                                                 const WriteCheck& check) {
+  if (!check) return absl::OkStatus();
+  ObjectRecord current;
+  SB_ASSIGN_OR_RETURN(bool found,
+                      ReadRecord(options, objects_cf_, ObjectKey(bucket, key), &current));
+  return check(found ? &current : nullptr);
+}
+
 absl::StatusOr<WriteVersionResult> RocksDbMetadataStore::PutObjectVersion(
-    std::string_view bucket, const ObjectRecord& object) {
+    std::string_view bucket, const ObjectRecord& object, const WriteCheck& check) {
   if (object.key().empty()) return EmptyKey();
   absl::ReaderMutexLock bucket_lock(&BucketStripe(bucket));
   absl::MutexLock key_lock(&KeyStripe(bucket, object.key()));
   rocksdb::ReadOptions options;
   SB_ASSIGN_OR_RETURN(BucketRecord record, ReadBucket(options, bucket));
+  SB_RETURN_IF_ERROR(RunWriteCheck(options, bucket, object.key(), check));
   ObjectRecord version = object;
   version.set_delete_marker(false);
   rocksdb::WriteBatch batch;

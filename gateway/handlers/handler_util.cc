@@ -44,6 +44,20 @@ std::string FormatHttpDate(absl::Time t) {
   return absl::FormatTime("%a, %d %b %Y %H:%M:%S GMT", t, absl::UTCTimeZone());
 }
 
+absl::StatusOr<WriteCondition> WriteConditionFromRequest(const RequestContext& ctx) {
+  WriteCondition c;
+  if (const std::string* v = ctx.http.Header("if-none-match")) {
+    if (absl::StripAsciiWhitespace(AsAbsl(*v)) != "*") {
+      return MakeError(absl::StatusCode::kUnimplemented, ErrorReason::kNotImplemented,
+                       "A header you provided implies functionality that is not implemented: "
+                       "If-None-Match on a write takes only '*'");
+    }
+    c.if_none_match = true;
+  }
+  if (const std::string* v = ctx.http.Header("if-match")) c.if_match = Unquote(*v);
+  return c;
+}
+
 absl::StatusOr<int64_t> ParseNonNegative(std::string_view name, std::string_view value) {
   int64_t v = 0;
   if (!absl::SimpleAtoi(AsAbsl(value), &v) || v < 0) {

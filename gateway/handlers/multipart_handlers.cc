@@ -106,6 +106,7 @@ absl::Status UploadPartCopy(RequestContext& ctx, Services& s) {
 }
 
 absl::Status CompleteUpload(RequestContext& ctx, Services& s) {
+  SB_ASSIGN_OR_RETURN(WriteCondition condition, WriteConditionFromRequest(ctx));
   SB_ASSIGN_OR_RETURN(std::string body, ReadSmallBody(ctx, xml::kMaxRequestXmlBytes));
   SB_ASSIGN_OR_RETURN(auto parsed, xml::ParseCompleteMultipartUpload(body));
   std::vector<CompletedPart> parts;
@@ -119,8 +120,9 @@ absl::Status CompleteUpload(RequestContext& ctx, Services& s) {
       SB_RETURN_IF_ERROR(SpecFromRecord(upload->object_template(), &*customer_key).status());
     }
   }
-  SB_ASSIGN_OR_RETURN(metadata::ObjectRecord rec,
-                      s.objects.CompleteUpload(ctx.req.bucket, ctx.req.key, UploadId(ctx), parts));
+  SB_ASSIGN_OR_RETURN(
+      metadata::ObjectRecord rec,
+      s.objects.CompleteUpload(ctx.req.bucket, ctx.req.key, UploadId(ctx), parts, condition));
   ctx.audit.etag = rec.etag();
   std::string location = absl::StrCat("/", ctx.req.bucket, "/", ctx.req.key);
   if (const auto* host = ctx.http.Header("host")) {

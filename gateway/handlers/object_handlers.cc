@@ -42,9 +42,10 @@ absl::Status PutObject(RequestContext& ctx, Services& s) {
   SB_RETURN_IF_ERROR(ApplyLockHeaders(ctx, s, tmpl, true));
   SB_ASSIGN_OR_RETURN(WriteChecks checks, WriteChecksFromRequest(ctx));
   SB_ASSIGN_OR_RETURN(EncryptionSpec encryption, EncryptionFromRequest(ctx));
-  SB_ASSIGN_OR_RETURN(
-      metadata::ObjectRecord rec,
-      s.objects.PutObject(ctx.req.bucket, std::move(tmpl), ctx.body(), checks, encryption));
+  SB_ASSIGN_OR_RETURN(WriteCondition condition, WriteConditionFromRequest(ctx));
+  SB_ASSIGN_OR_RETURN(metadata::ObjectRecord rec,
+                      s.objects.PutObject(ctx.req.bucket, std::move(tmpl), ctx.body(), checks,
+                                          encryption, condition));
   ctx.audit.etag = rec.etag();
   HeaderList headers{{"ETag", Quoted(rec.etag())}};
   AppendEncryptionHeaders(rec, headers, true);

@@ -6,9 +6,11 @@
 #include <openssl/evp.h>
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/time/civil_time.h"
@@ -532,6 +534,81 @@ TEST_F(ObjectServiceTest, CopyPartTakesARangeOfTheSource) {
   EXPECT_TRUE(*got == data.substr(1000, 5 * kMiB) + "tail");
   EXPECT_THAT(service_->CopyPart({"b", *src, std::nullopt}, 0, 1, "b", "dst", "nope", 1),
               HasReason(ErrorReason::kNoSuchUpload));
+}
+
+// A body that runs `during` once, in the middle of the upload: another writer's commit
+// landing while this one streams.
+class RacingBody final : public BodySource {
+ public:
+  RacingBody(std::string data, std::function<void()> during)
+      : inner_(std::move(data), 1000), during_(std::move(during)) {}
+  absl::StatusOr<size_t> Read(char* buf, size_t max) override {
+    if (during_ && inner_.consumed() > 0) std::exchange(during_, nullptr)();
+    return inner_.Read(buf, max);
+  }
+
+ private:
+  StringBody inner_;
+  std::function<void()> during_;
+};
+
+TEST_F(ObjectServiceTest, ConditionalPutChecksBeforeWritingAndAtCommit) {
+  WriteCondition none;
+  none.if_none_match = true;
+  metadata::ObjectRecord tmpl;
+  tmpl.set_key("cond");
+  StringBody first("one");
+  ASSERT_THAT(service_->PutObject("b", tmpl, first, {}, {}, none), IsOk());
+  const size_t files = DataFiles().size();
+  // The key exists: 412, and no data was written for the refused body.
+  StringBody second("two");
+  auto refused = service_->PutObject("b", tmpl, second, {}, {}, none);
+  EXPECT_EQ(GetReason(refused.status()), ErrorReason::kPreconditionFailed);
+  EXPECT_EQ(second.consumed(), 0u);
+  EXPECT_EQ(DataFiles().size(), files);
+  // If-Match: the current ETag wins, another is 412, a missing key is 404.
+  WriteCondition match;
+  match.if_match = Md5Hex("one");
+  StringBody third("three");
+  ASSERT_THAT(service_->PutObject("b", tmpl, third, {}, {}, match), IsOk());
+  StringBody fourth("four");
+  EXPECT_EQ(GetReason(service_->PutObject("b", tmpl, fourth, {}, {}, match).status()),
+            ErrorReason::kPreconditionFailed);
+  metadata::ObjectRecord missing;
+  missing.set_key("missing");
+  StringBody fifth("five");
+  EXPECT_EQ(GetReason(service_->PutObject("b", missing, fifth, {}, {}, match).status()),
+            ErrorReason::kNoSuchKey);
+}
+
+TEST_F(ObjectServiceTest, ConditionalPutLosingARaceIsAConflictAndLeavesNothing) {
+  WriteCondition none;
+  none.if_none_match = true;
+  metadata::ObjectRecord tmpl;
+  tmpl.set_key("race");
+  RacingBody body(RandomBytes(10000, 3), [&] { ASSERT_THAT(Put("race", "winner"), IsOk()); });
+  auto lost = service_->PutObject("b", tmpl, body, {}, {}, none);
+  EXPECT_EQ(GetReason(lost.status()), ErrorReason::kConditionalRequestConflict);
+  auto current = meta_->GetObject("b", "race");
+  ASSERT_THAT(current, IsOk());
+  EXPECT_EQ(current->etag(), Md5Hex("winner"));
+  // Only the winner's shards remain.
+  EXPECT_EQ(DataFiles().size(), ShardsOf(current->parts(0)));
+}
+
+TEST_F(ObjectServiceTest, ConditionalCompleteUpload) {
+  ASSERT_THAT(Put("mpu", "exists"), IsOk());
+  const std::string upload = NewUpload("mpu");
+  auto part = Part("mpu", upload, 1, "data");
+  ASSERT_THAT(part, IsOk());
+  WriteCondition none;
+  none.if_none_match = true;
+  EXPECT_EQ(
+      GetReason(service_->CompleteUpload("b", "mpu", upload, {{1, part->etag()}}, none).status()),
+      ErrorReason::kPreconditionFailed);
+  WriteCondition match;
+  match.if_match = Md5Hex("exists");
+  ASSERT_THAT(service_->CompleteUpload("b", "mpu", upload, {{1, part->etag()}}, match), IsOk());
 }
 
 }  // namespace

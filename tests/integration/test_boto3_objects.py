@@ -563,5 +563,60 @@ class ClientQuirksTest(ServerTestCase):
         self.client.delete_bucket_policy(Bucket=self.bucket)
 
 
+class ConditionalWriteTest(ServerTestCase):
+    """If-None-Match: * and If-Match on PutObject and CompleteMultipartUpload."""
+
+    def setUp(self):
+        self.bucket = unique_bucket("cond")
+        self.s3.create_bucket(Bucket=self.bucket)
+
+    def test_put_if_none_match_and_if_match(self):
+        first = self.s3.put_object(Bucket=self.bucket, Key="k", Body=b"one", IfNoneMatch="*")
+        self.assertClientError(self.s3.put_object, "PreconditionFailed", 412, Bucket=self.bucket,
+                               Key="k", Body=b"two", IfNoneMatch="*")
+        self.s3.put_object(Bucket=self.bucket, Key="k", Body=b"three", IfMatch=first["ETag"])
+        self.assertClientError(self.s3.put_object, "PreconditionFailed", 412, Bucket=self.bucket,
+                               Key="k", Body=b"four", IfMatch=first["ETag"])
+        self.assertClientError(self.s3.put_object, "NoSuchKey", 404, Bucket=self.bucket,
+                               Key="missing", Body=b"x", IfMatch=first["ETag"])
+        self.assertEqual(self.s3.get_object(Bucket=self.bucket, Key="k")["Body"].read(),
+                         b"three")
+        # After a delete the key is free again.
+        self.s3.delete_object(Bucket=self.bucket, Key="k")
+        self.s3.put_object(Bucket=self.bucket, Key="k", Body=b"five", IfNoneMatch="*")
+
+    def test_complete_multipart_upload_is_conditional(self):
+        self.s3.put_object(Bucket=self.bucket, Key="m", Body=b"exists")
+        up = self.s3.create_multipart_upload(Bucket=self.bucket, Key="m")["UploadId"]
+        part = self.s3.upload_part(Bucket=self.bucket, Key="m", UploadId=up, PartNumber=1,
+                                   Body=b"part")
+        parts = {"Parts": [{"PartNumber": 1, "ETag": part["ETag"]}]}
+        self.assertClientError(self.s3.complete_multipart_upload, "PreconditionFailed", 412,
+                               Bucket=self.bucket, Key="m", UploadId=up, MultipartUpload=parts,
+                               IfNoneMatch="*")
+        # The upload is still there and completes without the condition.
+        self.s3.complete_multipart_upload(Bucket=self.bucket, Key="m", UploadId=up,
+                                          MultipartUpload=parts)
+
+    def test_racing_create_only_puts_have_one_winner(self):
+        from botocore.exceptions import ClientError
+        bodies = [os.urandom(2 * 1024 * 1024) for _ in range(6)]
+
+        def put(body):
+            client = self.server.boto3_client()
+            try:
+                client.put_object(Bucket=self.bucket, Key="race", Body=body, IfNoneMatch="*")
+                return "won"
+            except ClientError as e:
+                return e.response["Error"]["Code"]
+        with ThreadPoolExecutor(len(bodies)) as pool:
+            outcomes = list(pool.map(put, bodies))
+        self.assertEqual(outcomes.count("won"), 1, outcomes)
+        self.assertTrue(all(o in ("won", "PreconditionFailed", "ConditionalRequestConflict")
+                            for o in outcomes), outcomes)
+        winner = bodies[outcomes.index("won")]
+        got = self.s3.get_object(Bucket=self.bucket, Key="race")["Body"].read()
+        self.assertEqual(md5_hex(got), md5_hex(winner))
+
 if __name__ == "__main__":
     main()
