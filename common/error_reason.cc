@@ -97,6 +97,8 @@ std::string_view ReasonName(ErrorReason reason) {
     SB_REASON_CASE(NoSuchObjectLockConfiguration)
     SB_REASON_CASE(InvalidRetentionPeriod)
     SB_REASON_CASE(ConditionalRequestConflict)
+    SB_REASON_CASE(NoSuchCorsConfiguration)
+    SB_REASON_CASE(CorsForbidden)
 #undef SB_REASON_CASE
   }
   return "Unknown";

@@ -73,6 +73,8 @@ enum class ErrorReason {
   kNoSuchObjectLockConfiguration,    // GetObjectRetention on a version without retention
   kInvalidRetentionPeriod,           // a default retention of 0, negative or too long
   kConditionalRequestConflict,       // 409: a conditional write raced another write to the key
+  kNoSuchCorsConfiguration,          // GetBucketCors on a bucket without CORS rules
+  kCorsForbidden,                    // 403 AccessForbidden: a preflight no CORS rule allows
 };
 
 // Returns `status` with `reason` attached (no-op for OK).

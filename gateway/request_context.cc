@@ -39,6 +39,7 @@ void RequestContext::WrapBody(std::unique_ptr<BodySource> wrapper) {
 
 absl::Status RequestContext::StartResponse(int status, HeaderList headers, uint64_t length) {
   audit.http_status = status;
+  headers.insert(headers.end(), response_headers.begin(), response_headers.end());
   headers.emplace_back("x-amz-request-id", req.request_id);
   headers.emplace_back("x-amz-id-2", req.request_id);
   headers.emplace_back("Date", HttpDate(absl::Now()));

@@ -47,6 +47,8 @@ class RequestContext {
   policy::Decision decision;
   AuditSlice audit;
   const absl::Time start;
+  // Added to every response of this request (the CORS headers of a matched rule).
+  HeaderList response_headers;
 
   // The request body after transport decoding and verification (aws-chunked, SHA-256).
   BodySource& body() { return *body_; }

@@ -155,6 +155,10 @@ Entry ReasonEntry(ErrorReason reason) {
               "A conflicting operation occurred. If using PutObject you can retry the request. "
               "If using multipart upload you should initiate another CreateMultipartUpload "
               "request and re-upload each part."};
+    case ErrorReason::kNoSuchCorsConfiguration:
+      return {404, "NoSuchCORSConfiguration", "The CORS configuration does not exist"};
+    case ErrorReason::kCorsForbidden:
+      return {403, "AccessForbidden", "CORSResponse: This CORS request is not allowed."};
     case ErrorReason::kAccessControlListNotSupported:
       return {400, "AccessControlListNotSupported", "The bucket does not allow ACLs"};
     case ErrorReason::kMalformedPolicy:

@@ -172,6 +172,18 @@ Operation RouteBucket(const RouteInput& in) {
   }
   if (Has(in, "tagging")) return RouteTagging(in);
   if (Has(in, "object-lock")) return RouteObjectLock(in);
+  if (Has(in, "cors")) {
+    for (auto name : kUnsupportedSubresources) {
+      if (name != "cors" && Has(in, name)) return Operation::kNotImplemented;
+    }
+    for (auto name : {"encryption", "versioning", "location", "uploads", "delete"}) {
+      if (Has(in, name)) return Operation::kNotImplemented;
+    }
+    if (m == "GET") return Operation::kGetBucketCors;
+    if (m == "PUT") return Operation::kPutBucketCors;
+    if (m == "DELETE") return Operation::kDeleteBucketCors;
+    return Operation::kNotImplemented;
+  }
   if (m == "GET") {
     if (Has(in, "location")) return Operation::kGetBucketLocation;
     if (Has(in, "versioning")) return Operation::kGetBucketVersioning;
@@ -242,6 +254,7 @@ Operation Route(const RouteInput& in) {
     if (in.method == "GET") return Operation::kListBuckets;
     return Operation::kUnknown;
   }
+  if (in.method == "OPTIONS") return Operation::kCorsPreflight;
   if (!in.has_key) return RouteBucket(in);
   return RouteObject(in);
 }
@@ -342,6 +355,14 @@ std::string_view OperationName(Operation op) {
       return "AdminKmsDisableKey";
     case Operation::kAdminKmsEnableKey:
       return "AdminKmsEnableKey";
+    case Operation::kGetBucketCors:
+      return "GetBucketCors";
+    case Operation::kPutBucketCors:
+      return "PutBucketCors";
+    case Operation::kDeleteBucketCors:
+      return "DeleteBucketCors";
+    case Operation::kCorsPreflight:
+      return "CorsPreflight";
     case Operation::kGetBucketEncryption:
       return "GetBucketEncryption";
     case Operation::kPutBucketEncryption:

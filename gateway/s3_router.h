@@ -82,6 +82,10 @@ enum class Operation {
   kGetBucketTagging,
   kPutBucketTagging,
   kDeleteBucketTagging,
+  kGetBucketCors,  // ?cors
+  kPutBucketCors,
+  kDeleteBucketCors,
+  kCorsPreflight,  // OPTIONS on a bucket or object: unauthenticated, as S3
   // Object operations.
   kPutObject,
   kCopyObject,

@@ -11,6 +11,7 @@ add_library(sb_gateway_xml
   xml/request_xml.cc
   xml/sts_xml.cc
   xml/encryption_xml.cc
+  xml/cors_xml.cc
   xml/object_lock_xml.cc
   xml/pugi_util.cc
   xml/url_encode.cc

@@ -83,7 +83,13 @@ absl::Status HandleAdminOperation(RequestContext& ctx, Services& s) {
 }
 
 absl::Status Dispatch(RequestContext& ctx, Services& s) {
+  AddCorsResponseHeaders(ctx, s);
   switch (ctx.req.op) {
+    case Operation::kGetBucketCors:
+    case Operation::kPutBucketCors:
+    case Operation::kDeleteBucketCors:
+    case Operation::kCorsPreflight:
+      return HandleCorsOperation(ctx, s);
     case Operation::kSts:
       return HandleStsOperation(ctx, s);
     case Operation::kListBuckets:

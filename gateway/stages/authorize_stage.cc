@@ -145,6 +145,11 @@ std::string_view ActionFor(Operation op) {
       return "s3:DeleteBucketPolicy";
     case Operation::kGetBucketPolicyStatus:
       return "s3:GetBucketPolicyStatus";
+    case Operation::kGetBucketCors:
+      return "s3:GetBucketCORS";
+    case Operation::kPutBucketCors:
+    case Operation::kDeleteBucketCors:  // AWS checks the Put permission for deletes
+      return "s3:PutBucketCORS";
     case Operation::kGetBucketEncryption:
       return "s3:GetEncryptionConfiguration";
     case Operation::kPutBucketEncryption:
@@ -166,6 +171,8 @@ std::string_view ActionFor(Operation op) {
       return "sts:AssumeRole";
     case Operation::kNotImplemented:
       return "s3:Unsupported";
+    case Operation::kCorsPreflight:  // browsers send it without credentials; the bucket's
+                                     // CORS rules decide
     case Operation::kHealthLive:
     case Operation::kHealthReady:
     case Operation::kUnknown:

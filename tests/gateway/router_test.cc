@@ -67,7 +67,7 @@ TEST(RouterTest, BucketOperations) {
       // PutBucketVersioning is not implemented (GET is).
       {{"PUT", "/b", {{"versioning", ""}}}, Operation::kPutBucketVersioning},
       {{"PATCH", "/b", {}}, Operation::kUnknown},
-      {{"OPTIONS", "/b", {}}, Operation::kUnknown},
+      {{"OPTIONS", "/b", {}}, Operation::kCorsPreflight},
   };
   for (const auto& c : cases) {
     EXPECT_EQ(RouteOf(c.req), c.want)
@@ -106,7 +106,7 @@ TEST(RouterTest, ObjectOperations) {
       {{"GET", "/b/k", {{"uploadId", "u"}, {"max-parts", "10"}}}, Operation::kListParts},
       {{"POST", "/b/k", {}}, Operation::kNotImplemented},
       {{"PATCH", "/b/k", {}}, Operation::kUnknown},
-      {{"OPTIONS", "/b/k", {}}, Operation::kUnknown},
+      {{"OPTIONS", "/b/k", {}}, Operation::kCorsPreflight},
       // Keys that look like subresources or bucket paths are still keys.
       {{"GET", "/b/uploads", {}}, Operation::kGetObject},
       {{"GET", "/b/a/b/c/", {}}, Operation::kGetObject},
@@ -130,7 +130,7 @@ bool Implemented(std::string_view method, std::string_view path, std::string_vie
   if (sub == "retention" || sub == "legal-hold") {
     return !bucket && (method == "GET" || method == "PUT");
   }
-  if (sub == "encryption")
+  if (sub == "encryption" || sub == "cors")
     return bucket && (method == "GET" || method == "PUT" || method == "DELETE");
   return false;
 }
@@ -226,7 +226,8 @@ TEST(RouterTest, UnsupportedSubresourcesAreNotImplementedForEveryMethod) {
   }
   // Never silently run the plain operation when a subresource is also present.
   EXPECT_EQ(RouteOf({"PUT", "/b/k", {{"tagging", ""}}, true}), Operation::kNotImplemented);
-  EXPECT_EQ(RouteOf({"GET", "/b", {{"list-type", "2"}, {"cors", ""}}}), Operation::kNotImplemented);
+  EXPECT_EQ(RouteOf({"GET", "/b", {{"list-type", "2"}, {"lifecycle", ""}}}),
+            Operation::kNotImplemented);
   EXPECT_EQ(RouteOf({"DELETE", "/b/k", {{"uploadId", "u"}, {"tagging", ""}}}),
             Operation::kNotImplemented);
   EXPECT_EQ(RouteOf({"GET", "/b/k", {{"versionId", "v"}, {"retention", ""}}}),
@@ -283,6 +284,17 @@ TEST(RouterTest, OperationNamesAreDistinctAndStable) {
     for (auto other : names) EXPECT_NE(name, other) << i;
     names.push_back(name);
   }
+}
+
+TEST(RouterTest, CorsSubresourceAndPreflight) {
+  EXPECT_EQ(RouteOf({"GET", "/b", {{"cors", ""}}}), Operation::kGetBucketCors);
+  EXPECT_EQ(RouteOf({"PUT", "/b", {{"cors", ""}}}), Operation::kPutBucketCors);
+  EXPECT_EQ(RouteOf({"DELETE", "/b", {{"cors", ""}}}), Operation::kDeleteBucketCors);
+  EXPECT_EQ(RouteOf({"POST", "/b", {{"cors", ""}}}), Operation::kNotImplemented);
+  EXPECT_EQ(RouteOf({"GET", "/b/k", {{"cors", ""}}}), Operation::kNotImplemented);
+  EXPECT_EQ(RouteOf({"GET", "/b", {{"cors", ""}, {"lifecycle", ""}}}), Operation::kNotImplemented);
+  EXPECT_EQ(RouteOf({"OPTIONS", "/b", {}}), Operation::kCorsPreflight);
+  EXPECT_EQ(RouteOf({"OPTIONS", "/b/k", {}}), Operation::kCorsPreflight);
 }
 
 }  // namespace
