@@ -177,6 +177,8 @@ CURLcode SetOptions(CURL* easy, const Prepared& req, const Alias& alias,
   if (options.insecure_tls) {
     opt.Set(CURLOPT_SSL_VERIFYPEER, 0L);
     opt.Set(CURLOPT_SSL_VERIFYHOST, 0L);
+  } else if (!options.ca_cert.empty()) {
+    opt.Set(CURLOPT_CAINFO, options.ca_cert.c_str());
   }
   if (req.method == "HEAD") {
     opt.Set(CURLOPT_NOBODY, 1L);

@@ -32,6 +32,7 @@ struct ClientOptions {
   std::chrono::seconds connect_timeout{10};
   std::chrono::seconds timeout{60};  // whole request; zero means no limit
   bool insecure_tls = false;         // skip TLS certificate verification
+  std::string ca_cert;               // PEM CA bundle to verify with; empty: the system's
   size_t max_response_bytes = 64 << 20;
 };
 

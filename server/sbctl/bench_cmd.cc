@@ -71,6 +71,7 @@ struct Plan {
   bool sign = true;
   Alias alias;
   bool insecure_tls = false;
+  std::string ca_cert;
 };
 
 std::string KeyFor(int index) { return absl::StrFormat("obj-%06d", index); }
@@ -182,6 +183,8 @@ class Worker {
     if (plan_.insecure_tls) {
       set(CURLOPT_SSL_VERIFYPEER, 0L);
       set(CURLOPT_SSL_VERIFYHOST, 0L);
+    } else if (!plan_.ca_cert.empty()) {
+      set(CURLOPT_CAINFO, plan_.ca_cert.c_str());
     }
     if (plan_.sign) {
       set(CURLOPT_AWS_SIGV4, "aws:amz:us-east-1:s3");
@@ -488,6 +491,7 @@ absl::StatusOr<Plan> MakePlan(CommandContext& ctx, const Args& a) {
   plan.concurrency = a.concurrency;
   plan.objects = a.objects;
   plan.insecure_tls = ctx.flags().insecure;
+  plan.ca_cert = ctx.CaCert();
   if (!a.url.empty()) {
     if (plan.mode != Mode::kGet || a.bucket.empty()) {
       return UsageError("--url needs --get and --bucket (objects BUCKET/obj-NNNNNN must exist)");

@@ -27,6 +27,9 @@ void AddGlobalFlags(CLI::App& app, GlobalFlags& flags) {
   app.add_option("--config-dir", flags.config_dir,
                  "Directory holding config.json (overrides $SBCTL_CONFIG_DIR)");
   app.add_flag("--insecure", flags.insecure, "Do not verify the server's TLS certificate");
+  app.add_option("--ca-cert", flags.ca_cert,
+                 "PEM file of CA certificates to trust for HTTPS servers (a private CA); "
+                 "default $SBCTL_CA_CERT, else the system's");
   app.add_option("--timeout", flags.timeout_seconds, "Request timeout in seconds")
       ->check(CLI::Range(1, 86400))
       ->capture_default_str();

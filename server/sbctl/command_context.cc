@@ -26,6 +26,7 @@ Environment Environment::FromProcess() {
   Environment env;
   env.sbctl_config_dir = GetEnv("SBCTL_CONFIG_DIR");
   env.home = GetEnv("HOME");
+  env.sbctl_ca_cert = GetEnv("SBCTL_CA_CERT");
   env.in = &std::cin;
   env.in_is_terminal = ::isatty(STDIN_FILENO) == 1;
   return env;
@@ -46,6 +47,7 @@ absl::StatusOr<AdminClient> CommandContext::ClientFor(std::string_view name) con
   SB_ASSIGN_OR_RETURN(Alias alias, store.Get(name));
   ClientOptions options;
   options.insecure_tls = flags_.insecure;
+  options.ca_cert = CaCert();
   options.timeout = std::chrono::seconds(flags_.timeout_seconds);
   return AdminClient(std::move(alias), options);
 }

@@ -22,6 +22,7 @@ inline constexpr int kExitRuntime = 2;  // anything that failed while running
 struct Environment {
   std::string sbctl_config_dir;  // $SBCTL_CONFIG_DIR; empty if unset
   std::string home;              // $HOME; empty if unset
+  std::string sbctl_ca_cert;     // $SBCTL_CA_CERT; empty if unset
   std::istream* in = nullptr;    // where secrets are read from when not given as arguments
   bool in_is_terminal = false;   // if so, prompts are shown and echo is turned off on fd 0
 
@@ -33,6 +34,7 @@ struct GlobalFlags {
   bool json = false;
   std::string config_dir;  // --config-dir; overrides $SBCTL_CONFIG_DIR
   bool insecure = false;
+  std::string ca_cert;  // --ca-cert / $SBCTL_CA_CERT: PEM bundle trusted for HTTPS servers
   int timeout_seconds = 60;
 };
 
@@ -44,6 +46,10 @@ class CommandContext {
   std::ostream& err() { return err_; }
   const Environment& env() const { return env_; }
   GlobalFlags& flags() { return flags_; }
+  // --ca-cert, else $SBCTL_CA_CERT; empty: the system's CA store.
+  const std::string& CaCert() const {
+    return flags_.ca_cert.empty() ? env_.sbctl_ca_cert : flags_.ca_cert;
+  }
 
   // The alias store chosen by --config-dir, $SBCTL_CONFIG_DIR or $HOME.
   // Returns FailedPrecondition when none of them is set.

@@ -20,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "testing"))
 
 from server_harness import (RawClient, SbctlServerTestCase, ServerTestCase, main,  # noqa: E402
-                            run_tool, unique_bucket)
+                            run_tool, sbctl_path, unique_bucket)
 
 SSE_C_MESSAGE = ("Requests specifying Server Side Encryption with Customer provided keys must "
                  "be made over a secure connection.")
@@ -62,8 +62,23 @@ class TlsTest(SbctlServerTestCase):
 
     @classmethod
     def sbctl(cls, *args, check=True, input=None):
-        # sbctl has no CA-bundle option; the admin calls here only need the channel.
-        return super().sbctl("--insecure", *args, check=check, input=input)
+        # The test CA is private: sbctl trusts it through --ca-cert.
+        return super().sbctl("--ca-cert", str(cls.server.ca_cert), *args, check=check,
+                             input=input)
+
+    def test_sbctl_verifies_the_server_with_its_ca(self):
+        plain = SbctlServerTestCase.sbctl.__func__
+        info = plain(type(self), "--ca-cert", str(self.server.ca_cert), "--json", "info", "t")
+        self.assertEqual(info.returncode, 0, info.stderr)
+        # Without the CA (system store only) the certificate is refused ...
+        refused = plain(type(self), "info", "t", check=False)
+        self.assertNotEqual(refused.returncode, 0)
+        self.assertIn("certificate", (refused.stdout + refused.stderr).lower())
+        # ... and $SBCTL_CA_CERT does what --ca-cert does.
+        env = {"PATH": os.environ.get("PATH", ""), "HOME": self.tmp.name,
+               "SBCTL_CONFIG_DIR": self.tmp.name, "SBCTL_CA_CERT": str(self.server.ca_cert)}
+        res = run_tool([str(sbctl_path()), "info", "t"], env, 60, False)
+        self.assertEqual(res.returncode, 0, res.stdout + res.stderr)
 
     def tls_context(self, client_cert=None):
         context = ssl.create_default_context(cafile=str(self.server.ca_cert))
