@@ -1,6 +1,8 @@
 #include "gateway/s3_request.h"
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "common/absl_compat.h"
 #include "common/error_reason.h"
 
 namespace sb::gateway {
@@ -54,7 +56,24 @@ std::string S3Request::Resource() const {
   return absl::StrCat("/", bucket, "/", key);
 }
 
-absl::StatusOr<S3Request> ParseS3Request(const HttpRequestHead& head, std::string request_id) {
+std::string VirtualHostBucket(std::string_view host, const std::vector<std::string>& domains) {
+  if (domains.empty()) return "";
+  // Strip the port; an IPv6 literal ("[::1]:80") never names a bucket.
+  if (host.starts_with("[")) return "";
+  host = host.substr(0, host.find(':'));
+  std::string lower = absl::AsciiStrToLower(AsAbsl(host));
+  if (!lower.empty() && lower.back() == '.') lower.pop_back();  // fully qualified
+  for (const auto& domain : domains) {
+    if (lower.size() > domain.size() + 1 && lower.ends_with(domain) &&
+        lower[lower.size() - domain.size() - 1] == '.') {
+      return lower.substr(0, lower.size() - domain.size() - 1);
+    }
+  }
+  return "";
+}
+
+absl::StatusOr<S3Request> ParseS3Request(const HttpRequestHead& head, std::string request_id,
+                                         const std::vector<std::string>& domains) {
   S3Request req;
   req.http = &head;
   req.request_id = std::move(request_id);
@@ -82,7 +101,14 @@ absl::StatusOr<S3Request> ParseS3Request(const HttpRequestHead& head, std::strin
   }
 
   bool internal = req.raw_path.starts_with("/_strongbox/");
-  if (!internal) {
+  const std::string* host = head.Header("host");
+  std::string virtual_bucket = host != nullptr ? VirtualHostBucket(*host, domains) : "";
+  if (!internal && !virtual_bucket.empty()) {
+    std::string path;
+    if (!PercentDecode(req.raw_path, false, &path)) return BadUri("path");
+    req.bucket = std::move(virtual_bucket);
+    req.key = path.substr(1);
+  } else if (!internal) {
     std::string path;
     if (!PercentDecode(req.raw_path, false, &path)) return BadUri("path");
     std::string_view rest = std::string_view(path).substr(1);

@@ -30,9 +30,15 @@ struct S3Request {
   std::string Resource() const;
 };
 
-// Parses the request target (path-style addressing). InvalidArgument(kInvalidArgument)
-// for undecodable paths or queries.
-absl::StatusOr<S3Request> ParseS3Request(const HttpRequestHead& head, std::string request_id);
+// Parses the request target. InvalidArgument(kInvalidArgument) for undecodable paths or
+// queries. Path-style addressing, unless the Host header is `BUCKET.D[:port]` for one of
+// `domains` (lowercase): then the bucket is BUCKET and the whole path is the key
+// (virtual-host style). A Host equal to a domain stays path style.
+absl::StatusOr<S3Request> ParseS3Request(const HttpRequestHead& head, std::string request_id,
+                                         const std::vector<std::string>& domains = {});
+
+// The bucket a Host header addresses under `domains` (virtual-host style), or "" if none.
+std::string VirtualHostBucket(std::string_view host, const std::vector<std::string>& domains);
 
 // Percent-decodes `s`; `plus_is_space` for query components. Returns false on bad escapes.
 bool PercentDecode(std::string_view s, bool plus_is_space, std::string* out);

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -117,6 +118,12 @@ absl::StatusOr<Config> LoadConfig(int argc, char** argv, bool* exit_now) {
   app.add_option("--meta", meta, "metadata directory (default DATA/meta)");
   app.add_option("--parity", parity, "parity shards per erasure set (default by drive count)");
   app.add_option("--region", region, "region reported to clients (default us-east-1)");
+  std::vector<std::string> domains;
+  app.add_option("--domain", domains,
+                 "enable virtual-host-style addressing: a Host of BUCKET.DOMAIN[:port] names "
+                 "BUCKET (repeatable or comma list; needs wildcard DNS *.DOMAIN; "
+                 "default $STRONGBOX_DOMAIN; DOMAIN itself stays path style)")
+      ->delimiter(',');
   app.add_option("--config", config_file, "optional JSON config file");
   std::string kms_key_file;
   app.add_option("--kms-key-file", kms_key_file,
@@ -196,6 +203,20 @@ absl::StatusOr<Config> LoadConfig(int argc, char** argv, bool* exit_now) {
     }
   }
 
+  if (domains.empty()) {
+    if (const char* e = Env("STRONGBOX_DOMAIN")) {
+      for (absl::string_view d : absl::StrSplit(e, ',', absl::SkipEmpty())) {
+        domains.emplace_back(d);
+      }
+    }
+  }
+  for (auto& d : domains) {
+    d = absl::AsciiStrToLower(absl::StripAsciiWhitespace(d));
+    if (d.empty() || d.front() == '.' || d.back() == '.') {
+      return absl::InvalidArgumentError("--domain must be a host name such as s3.example.com");
+    }
+  }
+  config.domains = domains;
   config.insecure_no_encryption = insecure_no_encryption;
   if (const char* e = Env("STRONGBOX_INSECURE_NO_ENCRYPTION")) {
     const std::string v = e;

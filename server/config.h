@@ -17,6 +17,8 @@ struct Config {
   std::string meta_dir;             // default: <data>/meta
   int parity = -1;                  // -1: default for the drive count
   std::string region = "us-east-1";
+  // --domain: a Host of BUCKET.D[:port] addresses BUCKET (virtual-host style); lowercase.
+  std::vector<std::string> domains;
   std::string kms_key_file;  // KMS root key file; empty: $STRONGBOX_KMS_KEY or <meta>/kms-root.key
   bool audit_best_effort = false;  // default fail-closed: no response before its record is durable
   uint64_t audit_segment_bytes = 64ull << 20;  // rotate audit segments at this size

@@ -121,7 +121,7 @@ absl::Status Run(const Config& config) {
   services.audit_log = audit_log.get();
   services.sts_min_duration = absl::Seconds(config.sts_min_duration_seconds);
   std::vector<std::unique_ptr<gateway::Stage>> stages;
-  stages.push_back(std::make_unique<gateway::ParseStage>());
+  stages.push_back(std::make_unique<gateway::ParseStage>(config.domains));
   stages.push_back(std::make_unique<gateway::AuthenticateStage>(identities, clock, config.region));
   stages.push_back(std::make_unique<gateway::AuthorizeStage>(authorizer, meta.get()));
   stages.push_back(std::make_unique<gateway::HandleStage>(

@@ -22,7 +22,7 @@ bool HasCustomerKeyHeaders(const HttpRequestHead& http) {
 
 absl::Status ParseStage::Run(RequestContext& ctx) {
   std::string request_id = ctx.req.request_id;
-  auto parsed = ParseS3Request(ctx.http, std::move(request_id));
+  auto parsed = ParseS3Request(ctx.http, std::move(request_id), domains_);
   if (!parsed.ok()) {
     // Keep the raw path for the error body and the audit record.
     ctx.req.raw_path = ctx.http.target.substr(0, ctx.http.target.find('?'));

@@ -21,8 +21,13 @@ namespace sb::gateway {
 // combinations are refused here with 405 MethodNotAllowed.
 class ParseStage final : public Stage {
  public:
+  // `domains` (lowercase, from --domain) enable virtual-host-style addressing.
+  explicit ParseStage(std::vector<std::string> domains = {}) : domains_(std::move(domains)) {}
   absl::Status Run(RequestContext& ctx) override;
   std::string_view name() const override { return "parse"; }
+
+ private:
+  std::vector<std::string> domains_;
 };
 
 // SigV4 (header, presigned, streaming) or anonymous; fills ctx.auth and installs the body

@@ -213,5 +213,59 @@ TEST(PercentDecodeTest, PlusHandlingAndErrors) {
   EXPECT_FALSE(PercentDecode("% 1", false, &out));
 }
 
+TEST(S3RequestTest, VirtualHostBucket) {
+  const std::vector<std::string> domains = {"s3.example.com", "localhost"};
+  EXPECT_EQ(VirtualHostBucket("photos.s3.example.com", domains), "photos");
+  EXPECT_EQ(VirtualHostBucket("Photos.S3.Example.com:9000", domains), "photos");
+  EXPECT_EQ(VirtualHostBucket("my.dotted.bucket.localhost:80", domains), "my.dotted.bucket");
+  EXPECT_EQ(VirtualHostBucket("photos.s3.example.com.", domains), "photos");  // FQDN
+  EXPECT_EQ(VirtualHostBucket("s3.example.com", domains), "");                // path style
+  EXPECT_EQ(VirtualHostBucket("s3.example.com:9000", domains), "");
+  EXPECT_EQ(VirtualHostBucket(".s3.example.com", domains), "");
+  EXPECT_EQ(VirtualHostBucket("xs3.example.com", domains), "");  // not a subdomain
+  EXPECT_EQ(VirtualHostBucket("photos.other.com", domains), "");
+  EXPECT_EQ(VirtualHostBucket("[::1]:9000", domains), "");
+  EXPECT_EQ(VirtualHostBucket("photos.s3.example.com", {}), "");  // no --domain
+}
+
+TEST(S3RequestTest, VirtualHostAddressing) {
+  const std::vector<std::string> domains = {"s3.example.com"};
+  auto head = Head("PUT", "/dir/a%20b.txt?tagging");
+  head.headers.emplace_back("host", "photos.s3.example.com:9000");
+  auto r = ParseS3Request(head, "", domains);
+  ASSERT_THAT(r, IsOk());
+  EXPECT_EQ(r->bucket, "photos");
+  EXPECT_EQ(r->key, "dir/a b.txt");
+  EXPECT_EQ(r->raw_path, "/dir/a%20b.txt");  // what SigV4 signs
+  EXPECT_EQ(r->op, Operation::kPutObjectTagging);
+
+  auto bucket = Head("GET", "/?list-type=2");
+  bucket.headers.emplace_back("host", "photos.s3.example.com");
+  r = ParseS3Request(bucket, "", domains);
+  ASSERT_THAT(r, IsOk());
+  EXPECT_EQ(r->bucket, "photos");
+  EXPECT_EQ(r->key, "");
+  EXPECT_EQ(r->op, Operation::kListObjectsV2);
+
+  // The domain itself, and any Host without --domain: path style as before.
+  auto path = Head("GET", "/photos/k");
+  path.headers.emplace_back("host", "s3.example.com");
+  r = ParseS3Request(path, "", domains);
+  ASSERT_THAT(r, IsOk());
+  EXPECT_EQ(r->bucket, "photos");
+  EXPECT_EQ(r->key, "k");
+  head.headers.back().second = "photos.s3.example.com";
+  r = ParseS3Request(head, "");
+  ASSERT_THAT(r, IsOk());
+  EXPECT_EQ(r->bucket, "dir");
+
+  // Internal endpoints stay where they are.
+  auto internal = Head("GET", "/_strongbox/health/live");
+  internal.headers.emplace_back("host", "photos.s3.example.com");
+  r = ParseS3Request(internal, "", domains);
+  ASSERT_THAT(r, IsOk());
+  EXPECT_EQ(r->bucket, "");
+}
+
 }  // namespace
 }  // namespace sb::gateway
