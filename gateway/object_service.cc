@@ -32,7 +32,8 @@ std::string MultipartEtag(const std::vector<CompletedPart>& parts) {
 }
 
 absl::Status ConditionHolds(const WriteCondition& c, const metadata::ObjectRecord* current) {
-  if (c.if_none_match && current != nullptr) {
+  if (c.if_none_match.has_value() && current != nullptr &&
+      (*c.if_none_match == "*" || current->etag() == *c.if_none_match)) {
     return MakeError(absl::StatusCode::kFailedPrecondition, ErrorReason::kPreconditionFailed,
                      "At least one of the pre-conditions you specified did not hold");
   }

@@ -43,14 +43,15 @@ struct CopySourceObject {
 };
 
 // A conditional write (PutObject, CompleteMultipartUpload): If-None-Match: * (only if the
-// key has no current version) and If-Match: ETag (only if the current version has it).
+// key has no current version) or an ETag (unless the current version has it), and
+// If-Match: * (only if the key has a current version) or an ETag (only if it has that one).
 // Checked before any byte is stored (412 PreconditionFailed; If-Match on a missing key is
 // 404 NoSuchKey) and again atomically with the commit, where a failure means another write
 // won the race: 409 ConditionalRequestConflict, nothing visible.
 struct WriteCondition {
-  bool if_none_match = false;
-  std::optional<std::string> if_match;  // ETag without quotes
-  bool empty() const { return !if_none_match && !if_match.has_value(); }
+  std::optional<std::string> if_none_match;  // "*" or an ETag without quotes
+  std::optional<std::string> if_match;       // "*" or an ETag without quotes
+  bool empty() const { return !if_none_match.has_value() && !if_match.has_value(); }
 };
 
 struct CompletedPart {

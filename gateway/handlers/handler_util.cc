@@ -46,14 +46,7 @@ std::string FormatHttpDate(absl::Time t) {
 
 absl::StatusOr<WriteCondition> WriteConditionFromRequest(const RequestContext& ctx) {
   WriteCondition c;
-  if (const std::string* v = ctx.http.Header("if-none-match")) {
-    if (absl::StripAsciiWhitespace(AsAbsl(*v)) != "*") {
-      return MakeError(absl::StatusCode::kUnimplemented, ErrorReason::kNotImplemented,
-                       "A header you provided implies functionality that is not implemented: "
-                       "If-None-Match on a write takes only '*'");
-    }
-    c.if_none_match = true;
-  }
+  if (const std::string* v = ctx.http.Header("if-none-match")) c.if_none_match = Unquote(*v);
   if (const std::string* v = ctx.http.Header("if-match")) c.if_match = Unquote(*v);
   return c;
 }

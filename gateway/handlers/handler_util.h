@@ -27,8 +27,7 @@ absl::StatusOr<std::string> ReadSmallBody(RequestContext& ctx, size_t limit);
 std::string FormatHttpDate(absl::Time t);
 // ParseHttpDate (IMF-fixdate and the obsolete forms) is sb::ParseHttpDate in common/clock.h.
 
-// If-None-Match / If-Match of a PutObject or CompleteMultipartUpload. If-None-Match takes
-// only "*" (anything else: 501 NotImplemented, as S3).
+// If-None-Match / If-Match of a PutObject or CompleteMultipartUpload ("*" or an ETag).
 absl::StatusOr<WriteCondition> WriteConditionFromRequest(const RequestContext& ctx);
 
 // Parses a non-negative decimal query parameter; InvalidArgument naming it otherwise.

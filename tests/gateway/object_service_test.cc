@@ -554,7 +554,7 @@ class RacingBody final : public BodySource {
 
 TEST_F(ObjectServiceTest, ConditionalPutChecksBeforeWritingAndAtCommit) {
   WriteCondition none;
-  none.if_none_match = true;
+  none.if_none_match = "*";
   metadata::ObjectRecord tmpl;
   tmpl.set_key("cond");
   StringBody first("one");
@@ -583,7 +583,7 @@ TEST_F(ObjectServiceTest, ConditionalPutChecksBeforeWritingAndAtCommit) {
 
 TEST_F(ObjectServiceTest, ConditionalPutLosingARaceIsAConflictAndLeavesNothing) {
   WriteCondition none;
-  none.if_none_match = true;
+  none.if_none_match = "*";
   metadata::ObjectRecord tmpl;
   tmpl.set_key("race");
   RacingBody body(RandomBytes(10000, 3), [&] { ASSERT_THAT(Put("race", "winner"), IsOk()); });
@@ -602,7 +602,7 @@ TEST_F(ObjectServiceTest, ConditionalCompleteUpload) {
   auto part = Part("mpu", upload, 1, "data");
   ASSERT_THAT(part, IsOk());
   WriteCondition none;
-  none.if_none_match = true;
+  none.if_none_match = "*";
   EXPECT_EQ(
       GetReason(service_->CompleteUpload("b", "mpu", upload, {{1, part->etag()}}, none).status()),
       ErrorReason::kPreconditionFailed);

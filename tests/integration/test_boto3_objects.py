@@ -579,6 +579,11 @@ class ConditionalWriteTest(ServerTestCase):
                                Key="k", Body=b"four", IfMatch=first["ETag"])
         self.assertClientError(self.s3.put_object, "NoSuchKey", 404, Bucket=self.bucket,
                                Key="missing", Body=b"x", IfMatch=first["ETag"])
+        # If-None-Match with an ETag: refused only while the current version has it.
+        self.assertClientError(self.s3.put_object, "PreconditionFailed", 412, Bucket=self.bucket,
+                               Key="k", Body=b"x", IfNoneMatch=self.s3.head_object(
+                                   Bucket=self.bucket, Key="k")["ETag"])
+        self.s3.put_object(Bucket=self.bucket, Key="k", Body=b"three", IfNoneMatch=first["ETag"])
         self.assertEqual(self.s3.get_object(Bucket=self.bucket, Key="k")["Body"].read(),
                          b"three")
         # After a delete the key is free again.
