@@ -243,6 +243,13 @@ class MetadataStore {
                                                           std::string_view key,
                                                           std::string_view upload_id,
                                                           const DataPart& part) = 0;
+  // Edits part `part_number` of an upload under the key's lock (KMS rotation re-seals its
+  // data key). `update` must keep the data reference (InvalidArgument otherwise); an error
+  // from it is returned with nothing written. NotFound(kNoSuchUpload), NotFound(kInvalidPart)
+  // if the part is not there.
+  virtual absl::Status UpdatePart(std::string_view bucket, std::string_view key,
+                                  std::string_view upload_id, uint32_t part_number,
+                                  const std::function<absl::Status(DataPart&)>& update) = 0;
   // Parts with number > part_number_marker, at most max_parts (InvalidArgument if < 0).
   virtual absl::StatusOr<ListPartsResult> ListParts(std::string_view bucket, std::string_view key,
                                                     std::string_view upload_id,

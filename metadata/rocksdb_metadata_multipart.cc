@@ -137,6 +137,32 @@ absl::StatusOr<std::optional<DataPart>> RocksDbMetadataStore::PutPart(std::strin
   return std::optional<DataPart>(std::move(old));
 }
 
+absl::Status RocksDbMetadataStore::UpdatePart(
+    std::string_view bucket, std::string_view key, std::string_view upload_id, uint32_t part_number,
+    const std::function<absl::Status(DataPart&)>& update) {
+  absl::ReaderMutexLock bucket_lock(&BucketStripe(bucket));
+  absl::MutexLock key_lock(&KeyStripe(bucket, key));
+  rocksdb::ReadOptions options;
+  SB_RETURN_IF_ERROR(RequireUpload(options, bucket, key, upload_id).status());
+  const std::string db_key = PartKey(bucket, key, upload_id, part_number);
+  DataPart part;
+  SB_ASSIGN_OR_RETURN(bool found, ReadRecord(options, parts_cf_, db_key, &part));
+  if (!found) {
+    return MakeError(absl::StatusCode::kNotFound, ErrorReason::kInvalidPart,
+                     absl::StrCat("no part ", part_number));
+  }
+  const std::string data_ref = part.data_ref();
+  SB_RETURN_IF_ERROR(update(part));
+  if (part.data_ref() != data_ref || part.part_number() != part_number) {
+    return InvalidArgument("UpdatePart must not change the part's data or number");
+  }
+  std::string value;
+  SB_RETURN_IF_ERROR(SerializeRecord(part, &value));
+  rocksdb::WriteBatch batch;
+  SB_RETURN_IF_ERROR(FromRocksDb(batch.Put(parts_cf_, db_key, value), "batch"));
+  return Commit(&batch);
+}
+
 absl::StatusOr<WriteVersionResult> RocksDbMetadataStore::CompleteUploadVersion(
     std::string_view bucket, std::string_view upload_id, const ObjectRecord& object,
     std::vector<DataPart>* unused_parts, const WriteCheck& check) {

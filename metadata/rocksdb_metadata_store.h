@@ -95,6 +95,9 @@ class RocksDbMetadataStore final : public MetadataStore {
                                                            const ObjectRecord& object,
                                                            std::vector<DataPart>* unused_parts,
                                                            const WriteCheck& check = {}) override;
+  absl::Status UpdatePart(std::string_view bucket, std::string_view key, std::string_view upload_id,
+                          uint32_t part_number,
+                          const std::function<absl::Status(DataPart&)>& update) override;
   absl::StatusOr<std::vector<DataPart>> AbortUpload(std::string_view bucket, std::string_view key,
                                                     std::string_view upload_id) override;
 

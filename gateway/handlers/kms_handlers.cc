@@ -91,29 +91,82 @@ struct RewrapCount {
   uint64_t failed = 0;     // data keys that could not be opened (they keep their old sealing)
 };
 
-// Re-seals `record`'s data keys that `key_id` sealed under a version older than `latest`.
-// Returns true if anything changed.
+// Re-seals `part`'s data key if `key_id` sealed it under a version older than `latest`.
+// Returns true if it changed.
+bool RewrapPart(const sse::Keyring& keyring, const sse::EncryptionContext& context,
+                std::string_view key_id, uint32_t latest, metadata::DataPart& part,
+                RewrapCount& count) {
+  if (part.sse().empty()) return false;
+  auto meta = sse::SseMetadata::Parse(part.sse());
+  if (!meta.ok() || meta->mode == sse::SseMode::kCustomer || meta->key_id != key_id) return false;
+  auto header = sse::InspectSealedDataKey(meta->sealed_data_key);
+  if (!header.ok() || header->key_version >= latest) return false;
+  auto resealed = keyring.Rewrap(meta->sealed_data_key, context);
+  if (!resealed.ok()) {
+    ++count.failed;
+    return false;
+  }
+  meta->sealed_data_key = *std::move(resealed);
+  part.set_sse(meta->Serialize());
+  ++count.rewrapped;
+  return true;
+}
+
+// RewrapPart over every part of `record`. Returns true if anything changed.
 bool RewrapRecord(const sse::Keyring& keyring, std::string_view bucket, std::string_view key_id,
                   uint32_t latest, metadata::ObjectRecord& record, RewrapCount& count) {
   bool changed = false;
   const sse::EncryptionContext context = ObjectContext(bucket, record.key(), KmsContextOf(record));
   for (auto& part : *record.mutable_parts()) {
-    if (part.sse().empty()) continue;
-    auto meta = sse::SseMetadata::Parse(part.sse());
-    if (!meta.ok() || meta->mode == sse::SseMode::kCustomer || meta->key_id != key_id) continue;
-    auto header = sse::InspectSealedDataKey(meta->sealed_data_key);
-    if (!header.ok() || header->key_version >= latest) continue;
-    auto resealed = keyring.Rewrap(meta->sealed_data_key, context);
-    if (!resealed.ok()) {
-      ++count.failed;
-      continue;
-    }
-    meta->sealed_data_key = *std::move(resealed);
-    part.set_sse(meta->Serialize());
-    ++count.rewrapped;
-    changed = true;
+    changed |= RewrapPart(keyring, context, key_id, latest, part, count);
   }
   return changed;
+}
+
+// The parts of in-progress multipart uploads in `bucket`, each re-sealed under its key's
+// lock (a part replaced meanwhile was sealed under the newest version anyway).
+void RewrapUploads(Services& s, std::string_view bucket, std::string_view key_id, uint32_t latest,
+                   RewrapCount& count) {
+  const sse::Keyring& keyring = s.objects.keyring();
+  metadata::ListUploadsOptions options;
+  for (;;) {
+    auto uploads = s.meta.ListUploads(bucket, options);
+    if (!uploads.ok()) return;
+    for (const metadata::UploadRecord& upload : uploads->uploads) {
+      const sse::EncryptionContext context =
+          ObjectContext(bucket, upload.key(), KmsContextOf(upload.object_template()));
+      uint32_t marker = 0;
+      for (;;) {
+        auto page = s.meta.ListParts(bucket, upload.key(), upload.upload_id(), marker, 1000);
+        if (!page.ok()) break;  // completed or aborted meanwhile
+        for (const metadata::DataPart& listed : page->parts) {
+          metadata::DataPart probe = listed;
+          RewrapCount dry;
+          if (!RewrapPart(keyring, context, key_id, latest, probe, dry)) {
+            count.failed += dry.failed;
+            continue;
+          }
+          RewrapCount done;
+          absl::Status updated =
+              s.meta.UpdatePart(bucket, upload.key(), upload.upload_id(), listed.part_number(),
+                                [&](metadata::DataPart& part) {
+                                  done = {};
+                                  RewrapPart(keyring, context, key_id, latest, part, done);
+                                  return absl::OkStatus();
+                                });
+          if (updated.ok()) {
+            count.rewrapped += done.rewrapped;
+            count.failed += done.failed;
+          }
+        }
+        if (!page->is_truncated) break;
+        marker = page->next_part_number_marker;
+      }
+    }
+    if (!uploads->is_truncated) return;
+    options.key_marker = uploads->next_key_marker;
+    options.upload_id_marker = uploads->next_upload_id_marker;
+  }
 }
 
 // Walks every version of every bucket and re-wraps the data keys of `key_id` (see the file
@@ -152,6 +205,7 @@ absl::StatusOr<RewrapCount> RewrapAll(Services& s, std::string_view key_id, uint
       options.key_marker = page->next_key_marker;
       options.version_id_marker = page->next_version_id_marker;
     }
+    RewrapUploads(s, bucket.name(), key_id, latest, count);
   }
   return count;
 }

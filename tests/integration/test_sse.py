@@ -155,7 +155,7 @@ class SseS3AndKmsTest(SseTestBase):
             Bucket=bucket, Key="m", UploadId=up,
             MultipartUpload={"Parts": [{"PartNumber": i + 1, "ETag": e}
                                        for i, e in enumerate(etags)]})
-        # An upload in progress across the rotation: its first part stays under version 1.
+        # An upload in progress across the rotation: its uploaded part is re-wrapped too.
         pending = self.s3.create_multipart_upload(Bucket=bucket, Key="p", **one)["UploadId"]
         p1 = self.s3.upload_part(Bucket=bucket, Key="p", UploadId=pending, PartNumber=1,
                                  Body=parts[0])["ETag"]
@@ -163,11 +163,11 @@ class SseS3AndKmsTest(SseTestBase):
         before = self.drive_digests()
         doc = self.rotate("rot-one")
         self.assertEqual(doc["latest_version"], 2)
-        # a (one part) and m (two parts); b is under the other key.
-        self.assertEqual((doc["rewrapped_data_keys"], doc["rewrap_failures"]), (3, 0))
+        # a (one part), m (two parts) and the pending upload's part; b is under the other key.
+        self.assertEqual((doc["rewrapped_data_keys"], doc["rewrap_failures"]), (4, 0))
         self.assertEqual(self.drive_digests(), before)  # not one shard byte rewritten
         text = self.sbctl("kms", "key", "rotate", "it", "rot-one").stdout
-        self.assertIn("version 3; re-wrapped 3 data keys", text)
+        self.assertIn("version 3; re-wrapped 4 data keys", text)
         self.assertEqual(self.rotate("rot-two")["rewrapped_data_keys"], 1)
         self.assertEqual(self.drive_digests(), before)
         # Every rotation moves the key's data keys forward to its newest version.

@@ -98,6 +98,38 @@ TEST_F(MultipartTest, PutPartReplacesAndReturnsOld) {
   EXPECT_EQ(parts->parts[0].data_ref(), "r3b");
 }
 
+TEST_F(MultipartTest, UpdatePartKeepsTheDataReference) {
+  CreateOrDie("k", "u1");
+  PutPartOrDie("k", "u1", 1, "ref-1");
+  ASSERT_THAT(store_->UpdatePart("b", "k", "u1", 1,
+                                 [](DataPart& part) {
+                                   part.set_sse("resealed");
+                                   return absl::OkStatus();
+                                 }),
+              IsOk());
+  auto parts = store_->ListParts("b", "k", "u1", 0, 10);
+  ASSERT_THAT(parts, IsOk());
+  ASSERT_EQ(parts->parts.size(), 1u);
+  EXPECT_EQ(parts->parts[0].sse(), "resealed");
+  EXPECT_EQ(parts->parts[0].data_ref(), "ref-1");
+  // Changing the data is refused, and nothing is written.
+  EXPECT_FALSE(store_
+                   ->UpdatePart("b", "k", "u1", 1,
+                                [](DataPart& part) {
+                                  part.set_data_ref("other");
+                                  part.set_sse("x");
+                                  return absl::OkStatus();
+                                })
+                   .ok());
+  EXPECT_EQ(store_->ListParts("b", "k", "u1", 0, 10)->parts[0].sse(), "resealed");
+  EXPECT_EQ(
+      GetReason(store_->UpdatePart("b", "k", "u1", 2, [](DataPart&) { return absl::OkStatus(); })),
+      ErrorReason::kInvalidPart);
+  EXPECT_EQ(GetReason(store_->UpdatePart("b", "k", "gone", 1,
+                                         [](DataPart&) { return absl::OkStatus(); })),
+            ErrorReason::kNoSuchUpload);
+}
+
 TEST_F(MultipartTest, ListPartsPaginates) {
   CreateOrDie("k", "u1");
   CreateOrDie("k", "u2");  // parts of another upload of the same key must not leak in
