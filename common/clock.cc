@@ -2,6 +2,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
+#include "common/absl_compat.h"
 
 namespace sb {
 
@@ -14,7 +15,7 @@ std::optional<absl::Time> ParseHttpDate(std::string_view s) {
   static constexpr const char* kFormats[] = {"%a, %d %b %Y %H:%M:%S GMT",
                                              "%A, %d-%b-%y %H:%M:%S GMT", "%a %b %e %H:%M:%S %Y",
                                              "%a, %d %b %Y %H:%M:%S %z"};
-  std::string input(absl::StripAsciiWhitespace(absl::string_view(s.data(), s.size())));
+  std::string input(absl::StripAsciiWhitespace(AsAbsl(s)));
   for (const char* f : kFormats) {
     absl::Time t;
     std::string err;
@@ -24,7 +25,7 @@ std::optional<absl::Time> ParseHttpDate(std::string_view s) {
 }
 
 std::optional<absl::Duration> ParseOperatorDuration(std::string_view text) {
-  const absl::string_view t(text.data(), text.size());
+  const absl::string_view t = AsAbsl(text);
   int64_t n = 0;
   absl::Duration d;
   if (absl::SimpleAtoi(t, &n)) {

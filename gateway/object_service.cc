@@ -361,7 +361,8 @@ absl::StatusOr<metadata::DataPart> ObjectService::CopyPart(
 
 absl::StatusOr<metadata::ObjectRecord> ObjectService::CompleteUpload(
     std::string_view bucket, std::string_view key, std::string_view upload_id,
-    const std::vector<CompletedPart>& parts, const WriteCondition& condition) {
+    const std::vector<CompletedPart>& parts, const WriteCondition& condition,
+    const sse::SseCKey* customer_key) {
   absl::StatusOr<metadata::UploadRecord> found = meta_.GetUpload(bucket, key, upload_id);
   if (GetReason(found.status()) == ErrorReason::kNoSuchUpload) {
     // A retried Complete (the first answer was lost) gets the version it made, if current.
@@ -372,8 +373,12 @@ absl::StatusOr<metadata::ObjectRecord> ObjectService::CompleteUpload(
     }
   }
   SB_RETURN_IF_ERROR(found.status());
-  SB_RETURN_IF_ERROR(CheckWriteCondition(bucket, key, condition));
   metadata::UploadRecord upload = *std::move(found);
+  // SSE-C keys are optional here (as in S3), but one that is sent must be the upload's.
+  if (customer_key != nullptr) {
+    SB_RETURN_IF_ERROR(SpecFromRecord(upload.object_template(), customer_key).status());
+  }
+  SB_RETURN_IF_ERROR(CheckWriteCondition(bucket, key, condition));
   if (parts.empty()) {
     return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kMalformedXml,
                      "You must specify at least one part");
@@ -397,7 +402,6 @@ absl::StatusOr<metadata::ObjectRecord> ObjectService::CompleteUpload(
   metadata::ObjectRecord record = upload.object_template();
   record.set_key(std::string(key));
   record.clear_parts();
-  std::string md5s;
   uint64_t size = 0;
   for (size_t i = 0; i < parts.size(); ++i) {
     const auto& want = parts[i];
@@ -413,15 +417,13 @@ absl::StatusOr<metadata::ObjectRecord> ObjectService::CompleteUpload(
       return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kEntityTooSmall,
                        "Your proposed upload is smaller than the minimum allowed object size.");
     }
-    std::string raw;
-    if (!internal::HexDecode(it->second.etag(), &raw)) return absl::InternalError("bad etag");
-    md5s += raw;
     size += it->second.size();
     *record.add_parts() = it->second;
   }
-  internal::Md5 md5;
-  md5.Update(md5s);
-  record.set_etag(absl::StrCat(internal::HexEncode(md5.FinishRaw()), "-", parts.size()));
+  // Every listed ETag equals its stored part's, so the list alone gives the object's ETag.
+  const std::string etag = MultipartEtag(parts);
+  if (etag.empty()) return absl::InternalError("a stored part ETag is not an MD5");
+  record.set_etag(etag);
   record.set_size(size);
   record.set_multipart(true);
   record.set_completed_upload_id(std::string(upload_id));

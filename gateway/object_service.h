@@ -128,12 +128,14 @@ class ObjectService {
                                               std::string_view key, std::string_view upload_id,
                                               uint32_t part_number,
                                               const sse::SseCKey* customer_key = nullptr);
-  // InvalidPart, InvalidPartOrder, EntityTooSmall, NoSuchUpload.
+  // InvalidPart, InvalidPartOrder, EntityTooSmall, NoSuchUpload; a `customer_key` that is
+  // not the upload's SSE-C key (SpecFromRecord errors).
   absl::StatusOr<metadata::ObjectRecord> CompleteUpload(std::string_view bucket,
                                                         std::string_view key,
                                                         std::string_view upload_id,
                                                         const std::vector<CompletedPart>& parts,
-                                                        const WriteCondition& condition = {});
+                                                        const WriteCondition& condition = {},
+                                                        const sse::SseCKey* customer_key = nullptr);
   absl::Status AbortUpload(std::string_view bucket, std::string_view key,
                            std::string_view upload_id);
 

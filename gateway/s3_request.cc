@@ -103,14 +103,12 @@ absl::StatusOr<S3Request> ParseS3Request(const HttpRequestHead& head, std::strin
   bool internal = req.raw_path.starts_with("/_strongbox/");
   const std::string* host = head.Header("host");
   std::string virtual_bucket = host != nullptr ? VirtualHostBucket(*host, domains) : "";
+  std::string path;
+  if (!internal && !PercentDecode(req.raw_path, false, &path)) return BadUri("path");
   if (!internal && !virtual_bucket.empty()) {
-    std::string path;
-    if (!PercentDecode(req.raw_path, false, &path)) return BadUri("path");
     req.bucket = std::move(virtual_bucket);
     req.key = path.substr(1);
   } else if (!internal) {
-    std::string path;
-    if (!PercentDecode(req.raw_path, false, &path)) return BadUri("path");
     std::string_view rest = std::string_view(path).substr(1);
     size_t slash = rest.find('/');
     req.bucket = std::string(rest.substr(0, slash));

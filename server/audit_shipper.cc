@@ -103,30 +103,25 @@ void AuditShipper::Stop() {
 
 absl::Status AuditShipper::RunOnce() {
   absl::MutexLock lock(&run_mu_);
-  absl::Status status = absl::OkStatus();
-  if (!options_.bucket.empty()) {
-    status = CheckBucket();
-    if (status.ok()) status = LoadShipped();
-    if (status.ok()) {
-      absl::StatusOr<std::vector<audit::SealedSegment>> sealed =
-          audit::ListSealedSegments(options_.audit_dir);
-      status = sealed.status();
-      for (const audit::SealedSegment& s :
-           sealed.ok() ? *sealed : std::vector<audit::SealedSegment>{}) {
-        if (shipped_names_.contains(s.name)) continue;
-        status = Ship(s.name, s.path, s.last_seq);
-        if (!status.ok()) break;
-      }
-    }
-    if (!status.ok() && status.ToString() != last_error_) {
-      last_error_ = status.ToString();
-      Log(LogLevel::kError, "audit shipping failed; retrying every interval",
-          {{"bucket", options_.bucket}, {"error", last_error_}});
-    } else if (status.ok()) {
-      last_error_.clear();
-    }
+  if (!shipped_loaded_) {
+    LoadShipped();
+    shipped_loaded_ = true;
   }
-  absl::Status pruned = Prune();
+  SB_ASSIGN_OR_RETURN(std::vector<audit::SealedSegment> sealed,
+                      audit::ListSealedSegments(options_.audit_dir));
+  absl::Status status = options_.bucket.empty() ? absl::OkStatus() : CheckBucket();
+  for (const audit::SealedSegment& s : sealed) {
+    if (!status.ok() || options_.bucket.empty()) break;
+    if (!shipped_names_.contains(s.name)) status = Ship(s.name, s.path, s.last_seq);
+  }
+  if (!status.ok() && status.ToString() != last_error_) {
+    last_error_ = status.ToString();
+    Log(LogLevel::kError, "audit shipping failed; retrying every interval",
+        {{"bucket", options_.bucket}, {"error", last_error_}});
+  } else if (status.ok()) {
+    last_error_.clear();
+  }
+  absl::Status pruned = Prune(sealed);
   return status.ok() ? pruned : status;
 }
 
@@ -169,19 +164,25 @@ absl::Status AuditShipper::Ship(const std::string& name, const std::string& path
   return absl::OkStatus();
 }
 
-absl::Status AuditShipper::PutBytes(const std::string& key, const std::string& bytes,
-                                    std::string* etag) {
+absl::Status AuditShipper::Put(const std::string& key, std::string_view content_type,
+                               gateway::BodySource& body, const gateway::WriteChecks& checks,
+                               std::string* etag) {
   metadata::ObjectRecord tmpl;
   tmpl.set_key(key);
   tmpl.set_owner(kPrincipal);
-  tmpl.set_content_type("text/plain");
-  StringSource body(bytes);
-  gateway::WriteChecks checks;
-  checks.expected_size = bytes.size();
+  tmpl.set_content_type(std::string(content_type));
   SB_ASSIGN_OR_RETURN(metadata::ObjectRecord written,
                       objects_.PutObject(options_.bucket, std::move(tmpl), body, checks));
   *etag = written.etag();
   return absl::OkStatus();
+}
+
+absl::Status AuditShipper::PutBytes(const std::string& key, const std::string& bytes,
+                                    std::string* etag) {
+  StringSource body(bytes);
+  gateway::WriteChecks checks;
+  checks.expected_size = bytes.size();
+  return Put(key, "text/plain", body, checks, etag);
 }
 
 absl::Status AuditShipper::PutFile(const std::string& key, const std::string& path,
@@ -189,20 +190,11 @@ absl::Status AuditShipper::PutFile(const std::string& key, const std::string& pa
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return absl::InternalError(absl::StrCat("open ", path, ": ", std::strerror(errno)));
   FileSource body(fd);
-  metadata::ObjectRecord tmpl;
-  tmpl.set_key(key);
-  tmpl.set_owner(kPrincipal);
-  tmpl.set_content_type("application/x-ndjson");
-  SB_ASSIGN_OR_RETURN(metadata::ObjectRecord written,
-                      objects_.PutObject(options_.bucket, std::move(tmpl), body, {}));
-  *etag = written.etag();
-  return absl::OkStatus();
+  return Put(key, "application/x-ndjson", body, {}, etag);
 }
 
-absl::Status AuditShipper::Prune() {
+absl::Status AuditShipper::Prune(const std::vector<audit::SealedSegment>& sealed) {
   if (options_.local_retention <= absl::ZeroDuration()) return absl::OkStatus();
-  SB_ASSIGN_OR_RETURN(std::vector<audit::SealedSegment> sealed,
-                      audit::ListSealedSegments(options_.audit_dir));
   const int64_t cutoff = absl::ToUnixNanos(clock_.Now() - options_.local_retention);
   for (const audit::SealedSegment& s : sealed) {
     // Oldest first; stop at the first one that must stay, so the local log stays one piece.
@@ -237,13 +229,12 @@ void AuditShipper::Record(std::string_view operation, const std::string& key,
   }
 }
 
-absl::Status AuditShipper::LoadShipped() {
+void AuditShipper::LoadShipped() {
   std::ifstream in(absl::StrCat(options_.audit_dir, "/", kShippedFile));
   std::string line;
   while (std::getline(in, line)) {
     if (!line.empty()) shipped_names_.insert(line);
   }
-  return absl::OkStatus();
 }
 
 absl::Status AuditShipper::MarkShipped(const std::string& name) {

@@ -8,7 +8,9 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <string_view>
 #include <thread>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
@@ -17,6 +19,7 @@
 #include "common/metrics/registry.h"
 #include "gateway/object_service.h"
 #include "policy/audit/audit_log.h"
+#include "policy/audit/segments.h"
 
 namespace sb::server {
 
@@ -51,12 +54,16 @@ class AuditShipper {
  private:
   absl::Status CheckBucket();
   absl::Status Ship(const std::string& name, const std::string& path, uint64_t last_seq);
+  absl::Status Put(const std::string& key, std::string_view content_type, gateway::BodySource& body,
+                   const gateway::WriteChecks& checks, std::string* etag);
   absl::Status PutBytes(const std::string& key, const std::string& bytes, std::string* etag);
   absl::Status PutFile(const std::string& key, const std::string& path, std::string* etag);
-  absl::Status Prune();
+  // Deletes `sealed` segments (oldest first) past the local retention.
+  absl::Status Prune(const std::vector<audit::SealedSegment>& sealed);
   void Record(std::string_view operation, const std::string& key, const std::string& etag,
               uint64_t bytes);
-  absl::Status LoadShipped();
+  // Reads shipped.log into shipped_names_ (once; MarkShipped keeps both in step after).
+  void LoadShipped();
   absl::Status MarkShipped(const std::string& name);
 
   const AuditShipperOptions options_;
@@ -69,6 +76,7 @@ class AuditShipper {
 
   absl::Mutex run_mu_;  // one pass at a time
   std::set<std::string> shipped_names_ ABSL_GUARDED_BY(run_mu_);
+  bool shipped_loaded_ ABSL_GUARDED_BY(run_mu_) = false;
   bool key_shipped_ ABSL_GUARDED_BY(run_mu_) = false;
   std::string last_error_ ABSL_GUARDED_BY(run_mu_);  // logged once per distinct error
 

@@ -44,7 +44,7 @@ std::string FormatHttpDate(absl::Time t) {
   return absl::FormatTime("%a, %d %b %Y %H:%M:%S GMT", t, absl::UTCTimeZone());
 }
 
-absl::StatusOr<WriteCondition> WriteConditionFromRequest(const RequestContext& ctx) {
+WriteCondition WriteConditionFromRequest(const RequestContext& ctx) {
   WriteCondition c;
   if (const std::string* v = ctx.http.Header("if-none-match")) c.if_none_match = Unquote(*v);
   if (const std::string* v = ctx.http.Header("if-match")) c.if_match = Unquote(*v);

@@ -28,7 +28,7 @@ std::string FormatHttpDate(absl::Time t);
 // ParseHttpDate (IMF-fixdate and the obsolete forms) is sb::ParseHttpDate in common/clock.h.
 
 // If-None-Match / If-Match of a PutObject or CompleteMultipartUpload ("*" or an ETag).
-absl::StatusOr<WriteCondition> WriteConditionFromRequest(const RequestContext& ctx);
+WriteCondition WriteConditionFromRequest(const RequestContext& ctx);
 
 // Parses a non-negative decimal query parameter; InvalidArgument naming it otherwise.
 absl::StatusOr<int64_t> ParseNonNegative(std::string_view name, std::string_view value);

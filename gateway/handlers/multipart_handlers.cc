@@ -11,7 +11,6 @@
 #include "gateway/handlers/object_lock_headers.h"
 #include "gateway/handlers/range.h"
 #include "gateway/handlers/sse_headers.h"
-#include "gateway/object_encryption.h"
 #include "gateway/xml/multipart_xml.h"
 #include "gateway/xml/object_xml.h"
 #include "gateway/xml/request_xml.h"
@@ -106,23 +105,16 @@ absl::Status UploadPartCopy(RequestContext& ctx, Services& s) {
 }
 
 absl::Status CompleteUpload(RequestContext& ctx, Services& s) {
-  SB_ASSIGN_OR_RETURN(WriteCondition condition, WriteConditionFromRequest(ctx));
+  const WriteCondition condition = WriteConditionFromRequest(ctx);
   SB_ASSIGN_OR_RETURN(std::string body, ReadSmallBody(ctx, xml::kMaxRequestXmlBytes));
   SB_ASSIGN_OR_RETURN(auto parsed, xml::ParseCompleteMultipartUpload(body));
   std::vector<CompletedPart> parts;
   parts.reserve(parsed.size());
   for (auto& p : parsed) parts.push_back({p.part_number, std::move(p.etag)});
-  // SSE-C keys are optional here (as in S3), but one that is sent must be the upload's.
   SB_ASSIGN_OR_RETURN(std::optional<sse::SseCKey> customer_key, CustomerKeyFromRequest(ctx, false));
-  if (customer_key.has_value()) {
-    auto upload = s.meta.GetUpload(ctx.req.bucket, ctx.req.key, UploadId(ctx));
-    if (upload.ok()) {
-      SB_RETURN_IF_ERROR(SpecFromRecord(upload->object_template(), &*customer_key).status());
-    }
-  }
-  SB_ASSIGN_OR_RETURN(
-      metadata::ObjectRecord rec,
-      s.objects.CompleteUpload(ctx.req.bucket, ctx.req.key, UploadId(ctx), parts, condition));
+  SB_ASSIGN_OR_RETURN(metadata::ObjectRecord rec,
+                      s.objects.CompleteUpload(ctx.req.bucket, ctx.req.key, UploadId(ctx), parts,
+                                               condition, customer_key ? &*customer_key : nullptr));
   ctx.audit.etag = rec.etag();
   std::string location = absl::StrCat("/", ctx.req.bucket, "/", ctx.req.key);
   if (const auto* host = ctx.http.Header("host")) {

@@ -42,7 +42,7 @@ absl::Status PutObject(RequestContext& ctx, Services& s) {
   SB_RETURN_IF_ERROR(ApplyLockHeaders(ctx, s, tmpl, true));
   SB_ASSIGN_OR_RETURN(WriteChecks checks, WriteChecksFromRequest(ctx));
   SB_ASSIGN_OR_RETURN(EncryptionSpec encryption, EncryptionFromRequest(ctx));
-  SB_ASSIGN_OR_RETURN(WriteCondition condition, WriteConditionFromRequest(ctx));
+  const WriteCondition condition = WriteConditionFromRequest(ctx);
   SB_ASSIGN_OR_RETURN(metadata::ObjectRecord rec,
                       s.objects.PutObject(ctx.req.bucket, std::move(tmpl), ctx.body(), checks,
                                           encryption, condition));

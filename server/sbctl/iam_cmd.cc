@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "absl/strings/numbers.h"
 #include "absl/time/time.h"
+#include "common/clock.h"
 #include "common/status_macros.h"
 #include "server/sbctl/iam_request.h"
 #include "server/sbctl/table.h"
@@ -143,14 +143,8 @@ Runner UserStatus(bool enable) {
 
 // "90s", "15m", "24h", "30d" or plain seconds; InvalidArgument otherwise.
 absl::StatusOr<int64_t> ParseExpirySeconds(const std::string& text) {
-  int64_t n = 0;
-  if (absl::SimpleAtoi(text, &n) && n > 0) return n;
-  absl::Duration d;
-  if (!text.empty() && text.back() == 'd' &&
-      absl::SimpleAtoi(text.substr(0, text.size() - 1), &n) && n > 0) {
-    return n * 86400;
-  }
-  if (absl::ParseDuration(text, &d) && d >= absl::Seconds(1)) return absl::ToInt64Seconds(d);
+  std::optional<absl::Duration> d = ParseOperatorDuration(text);
+  if (d.has_value() && *d >= absl::Seconds(1)) return absl::ToInt64Seconds(*d);
   return UsageError("--expiry must be a duration such as 90s, 15m, 24h or 30d");
 }
 

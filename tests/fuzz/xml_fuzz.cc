@@ -1,7 +1,7 @@
 // Fuzzes the S3 XML request-body parsers of gateway/xml/ (pugixml underneath): every input
 // goes to CompleteMultipartUpload, Delete (DeleteObjects), Tagging, VersioningConfiguration,
 // CreateBucketConfiguration, ServerSideEncryptionConfiguration, AccessControlPolicy and the
-// Object Lock bodies (ObjectLockConfiguration, Retention, LegalHold),
+// Object Lock bodies (ObjectLockConfiguration, Retention, LegalHold), CORSConfiguration,
 // and to the ListObjectsV2 continuation-token decoder. Properties: errors are
 // InvalidArgument with a reason; accepted documents respect the documented limits; what a
 // parser accepts survives a round trip through our own XML writer (escaping included).
@@ -13,6 +13,7 @@
 
 #include "common/error_reason.h"
 #include "gateway/xml/acl_xml.h"
+#include "gateway/xml/cors_xml.h"
 #include "gateway/xml/encryption_xml.h"
 #include "gateway/xml/list_objects_xml.h"
 #include "gateway/xml/object_lock_xml.h"
@@ -177,6 +178,17 @@ void FuzzObjectLock(std::string_view body) {
   }
 }
 
+// A CORS configuration we accept is stored as our own XML; that must parse back the same.
+void FuzzCors(std::string_view body) {
+  absl::StatusOr<std::vector<CorsRule>> rules = ParseCorsConfiguration(body);
+  if (!rules.ok()) return CheckRefusal(rules.status());
+  SB_FUZZ_CHECK(!rules->empty() && rules->size() <= kMaxCorsRules);
+  const std::string stored = CorsConfigurationXml(*rules);
+  absl::StatusOr<std::vector<CorsRule>> back = ParseCorsConfiguration(stored);
+  SB_FUZZ_CHECK(back.ok() && CorsConfigurationXml(*back) == stored);
+  (void)MatchCorsRule(*rules, "https://a.example", "GET", {"x-amz-date"});
+}
+
 }  // namespace
 }  // namespace sb::gateway::xml
 
@@ -191,5 +203,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   FuzzEncryption(body);
   FuzzOthers(body);
   FuzzObjectLock(body);
+  FuzzCors(body);
   return 0;
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Runs the public ceph/s3-tests suite against a fresh Strongbox and counts passes per group.
 
-    tools/s3-tests/run.sh SUITE_DIR [pytest args, e.g. -k versioning]
+    tools/conformance/run.sh SUITE_DIR [pytest args, e.g. -k versioning]
 
 SUITE_DIR is a checkout of https://github.com/ceph/s3-tests (never committed here). The
 script starts build/bin/strongbox (STRONGBOX_BIN) over HTTPS with a throwaway CA (SSE-C
@@ -31,9 +31,11 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "tests" / "testing"))
-from server_harness import StrongboxServer, binary_path, sbctl_path  # noqa: E402
+from server_harness import (StrongboxServer, binary_path, random_access_key,  # noqa: E402
+                            random_secret_key, sbctl_path)
 
-MAIN_KEY = ("0555b35654ad1656d804", "h7GhxuBLTrlhVUyxSPUKUV8r/2EI4ngqJxD7iBdBYLhwluN30JaT3Q==")
+# Fresh root credentials per run; the suite's "main" user is the server's root.
+MAIN_KEY = (random_access_key(), random_secret_key())
 # alt and tenant are other principals: they may list their (no) buckets and nothing else, so
 # a bucket policy or ACL alone decides what they can do with main's buckets, as for another
 # AWS account. Tests that need alt to own buckets fail for that reason (documented).
@@ -159,8 +161,8 @@ secret_key = {secret}
         sections.append(f"""[{name}]
 email = {name.replace(' ', '-')}@example.com
 user_id = unused
-access_key = UNUSEDUNUSEDUNUSED00
-secret_key = unusedunusedunusedunusedunusedunused0000
+access_key = {random_access_key()}
+secret_key = {random_secret_key()}
 display_name = unused
 """)
     Path(path).write_text("\n".join(sections))

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs ceph/s3-tests (a checkout at SUITE_DIR, never committed here) against a fresh
-# Strongbox from build/bin: tools/s3-tests/run.sh SUITE_DIR [pytest args]. See the docstring
+# Strongbox from build/bin: tools/conformance/run.sh SUITE_DIR [pytest args]. See the docstring
 # of run_s3_tests.py and docs/s3-compatibility.md.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
