@@ -99,6 +99,8 @@ std::string_view ReasonName(ErrorReason reason) {
     SB_REASON_CASE(ConditionalRequestConflict)
     SB_REASON_CASE(NoSuchCorsConfiguration)
     SB_REASON_CASE(CorsForbidden)
+    SB_REASON_CASE(NoSuchPublicAccessBlockConfiguration)
+    SB_REASON_CASE(OwnershipControlsNotFound)
 #undef SB_REASON_CASE
   }
   return "Unknown";

@@ -75,6 +75,8 @@ enum class ErrorReason {
   kConditionalRequestConflict,       // 409: a conditional write raced another write to the key
   kNoSuchCorsConfiguration,          // GetBucketCors on a bucket without CORS rules
   kCorsForbidden,                    // 403 AccessForbidden: a preflight no CORS rule allows
+  kNoSuchPublicAccessBlockConfiguration,  // GetPublicAccessBlock on a bucket without one
+  kOwnershipControlsNotFound,             // GetBucketOwnershipControls after a delete
 };
 
 // Returns `status` with `reason` attached (no-op for OK).

@@ -33,6 +33,7 @@ add_library(sb_gateway
   ${CMAKE_CURRENT_SOURCE_DIR}/handlers/kms_handlers.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/handlers/bucket_handlers.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/handlers/cors_handlers.cc
+  ${CMAKE_CURRENT_SOURCE_DIR}/handlers/public_access_handlers.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/handlers/object_handlers.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/handlers/multipart_handlers.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/handlers/list_handlers.cc

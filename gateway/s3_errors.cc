@@ -159,6 +159,12 @@ Entry ReasonEntry(ErrorReason reason) {
       return {404, "NoSuchCORSConfiguration", "The CORS configuration does not exist"};
     case ErrorReason::kCorsForbidden:
       return {403, "AccessForbidden", "CORSResponse: This CORS request is not allowed."};
+    case ErrorReason::kNoSuchPublicAccessBlockConfiguration:
+      return {404, "NoSuchPublicAccessBlockConfiguration",
+              "The public access block configuration was not found"};
+    case ErrorReason::kOwnershipControlsNotFound:
+      return {404, "OwnershipControlsNotFoundError",
+              "The bucket ownership controls were not found"};
     case ErrorReason::kAccessControlListNotSupported:
       return {400, "AccessControlListNotSupported", "The bucket does not allow ACLs"};
     case ErrorReason::kMalformedPolicy:

@@ -17,7 +17,9 @@ bool Has(const RouteInput& in, std::string_view name) {
 
 // Subresources of real S3 operations that are not implemented yet: answering
 // NotImplemented is honest, while ignoring them would silently run the wrong operation.
-constexpr std::array<std::string_view, 26> kUnsupportedSubresources = {"acl",
+constexpr std::array<std::string_view, 26> kUnsupportedSubresources = {"ownershipControls",
+                                                                       "publicAccessBlock",
+                                                                       "acl",
                                                                        "policy",
                                                                        "cors",
                                                                        "lifecycle",
@@ -39,8 +41,6 @@ constexpr std::array<std::string_view, 26> kUnsupportedSubresources = {"acl",
                                                                        "inventory",
                                                                        "metrics",
                                                                        "intelligent-tiering",
-                                                                       "ownershipControls",
-                                                                       "publicAccessBlock",
                                                                        "attributes",
                                                                        "policyStatus"};
 
@@ -161,6 +161,22 @@ Operation RouteInternal(const RouteInput& in) {
   return Operation::kUnknown;
 }
 
+// A bucket settings subresource `name` with GET/PUT/DELETE (?cors, ?publicAccessBlock,
+// ?ownershipControls), never combined with another subresource.
+Operation RouteBucketSetting(const RouteInput& in, std::string_view name, Operation get,
+                             Operation put, Operation del) {
+  for (auto other : kUnsupportedSubresources) {
+    if (other != name && Has(in, other)) return Operation::kNotImplemented;
+  }
+  for (auto other : {"encryption", "versioning", "location", "uploads", "delete"}) {
+    if (Has(in, other)) return Operation::kNotImplemented;
+  }
+  if (in.method == "GET") return get;
+  if (in.method == "PUT") return put;
+  if (in.method == "DELETE") return del;
+  return Operation::kNotImplemented;
+}
+
 Operation RouteBucket(const RouteInput& in) {
   const auto& m = in.method;
   if (Has(in, "policy")) return RouteBucketPolicy(in);
@@ -173,16 +189,18 @@ Operation RouteBucket(const RouteInput& in) {
   if (Has(in, "tagging")) return RouteTagging(in);
   if (Has(in, "object-lock")) return RouteObjectLock(in);
   if (Has(in, "cors")) {
-    for (auto name : kUnsupportedSubresources) {
-      if (name != "cors" && Has(in, name)) return Operation::kNotImplemented;
-    }
-    for (auto name : {"encryption", "versioning", "location", "uploads", "delete"}) {
-      if (Has(in, name)) return Operation::kNotImplemented;
-    }
-    if (m == "GET") return Operation::kGetBucketCors;
-    if (m == "PUT") return Operation::kPutBucketCors;
-    if (m == "DELETE") return Operation::kDeleteBucketCors;
-    return Operation::kNotImplemented;
+    return RouteBucketSetting(in, "cors", Operation::kGetBucketCors, Operation::kPutBucketCors,
+                              Operation::kDeleteBucketCors);
+  }
+  if (Has(in, "publicAccessBlock")) {
+    return RouteBucketSetting(in, "publicAccessBlock", Operation::kGetPublicAccessBlock,
+                              Operation::kPutPublicAccessBlock,
+                              Operation::kDeletePublicAccessBlock);
+  }
+  if (Has(in, "ownershipControls")) {
+    return RouteBucketSetting(in, "ownershipControls", Operation::kGetBucketOwnershipControls,
+                              Operation::kPutBucketOwnershipControls,
+                              Operation::kDeleteBucketOwnershipControls);
   }
   if (m == "GET") {
     if (Has(in, "location")) return Operation::kGetBucketLocation;
@@ -337,6 +355,18 @@ std::string_view OperationName(Operation op) {
       return "DeleteBucketPolicy";
     case Operation::kGetBucketPolicyStatus:
       return "GetBucketPolicyStatus";
+    case Operation::kGetPublicAccessBlock:
+      return "GetPublicAccessBlock";
+    case Operation::kPutPublicAccessBlock:
+      return "PutPublicAccessBlock";
+    case Operation::kDeletePublicAccessBlock:
+      return "DeletePublicAccessBlock";
+    case Operation::kGetBucketOwnershipControls:
+      return "GetBucketOwnershipControls";
+    case Operation::kPutBucketOwnershipControls:
+      return "PutBucketOwnershipControls";
+    case Operation::kDeleteBucketOwnershipControls:
+      return "DeleteBucketOwnershipControls";
     case Operation::kAdminListBuckets:
       return "AdminListBuckets";
     case Operation::kAdminGetBucket:

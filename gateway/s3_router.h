@@ -85,7 +85,13 @@ enum class Operation {
   kGetBucketCors,  // ?cors
   kPutBucketCors,
   kDeleteBucketCors,
-  kCorsPreflight,  // OPTIONS on a bucket or object: unauthenticated, as S3
+  kCorsPreflight,         // OPTIONS on a bucket or object: unauthenticated, as S3
+  kGetPublicAccessBlock,  // ?publicAccessBlock
+  kPutPublicAccessBlock,
+  kDeletePublicAccessBlock,
+  kGetBucketOwnershipControls,  // ?ownershipControls
+  kPutBucketOwnershipControls,
+  kDeleteBucketOwnershipControls,
   // Object operations.
   kPutObject,
   kCopyObject,

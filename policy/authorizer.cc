@@ -97,7 +97,7 @@ absl::StatusOr<Authorizer::Inputs> Authorizer::Gather(const AuthzRequest& reques
   if (!p.anonymous && p.key_policy != nullptr) in.session_ptrs.push_back(p.key_policy.get());
   eval::AddGlobalContextKeys(r, clock_ != nullptr ? clock_->Now() : absl::Now());
   if (bucket_policies_ != nullptr && !request.bucket.empty()) {
-    SB_ASSIGN_OR_RETURN(in.bucket_policy, bucket_policies_->Get(request.bucket));
+    SB_ASSIGN_OR_RETURN(in.bucket_policy, bucket_policies_->Get(request.bucket, p.anonymous));
   }
   if (request.existing_object_tags &&
       (AnyReads(in.identity_ptrs, in.bucket_policy.get()) || AnyReads(in.session_ptrs, nullptr))) {

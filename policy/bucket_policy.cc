@@ -57,18 +57,22 @@ bool IsPublicPolicy(const eval::Policy& policy) {
   return false;
 }
 
-absl::StatusOr<std::shared_ptr<const eval::Policy>> BucketPolicyCache::Get(
-    std::string_view bucket) const {
+absl::StatusOr<std::shared_ptr<const eval::Policy>> BucketPolicyCache::Get(std::string_view bucket,
+                                                                           bool anonymous) const {
   absl::StatusOr<metadata::BucketRecord> record = meta_.GetBucket(bucket);
   if (!record.ok()) {
     if (GetReason(record.status()) == ErrorReason::kNoSuchBucket) return nullptr;
     return record.status();
   }
   if (record->policy().empty()) return nullptr;
+  const bool restricted = anonymous && record->public_access_block().restrict_public_buckets();
   {
     absl::MutexLock lock(&mu_);
     auto it = cache_.find(AsAbsl(bucket));
-    if (it != cache_.end() && it->second.document == record->policy()) return it->second.parsed;
+    if (it != cache_.end() && it->second.document == record->policy()) {
+      if (restricted && it->second.is_public) return nullptr;
+      return it->second.parsed;
+    }
   }
   absl::StatusOr<eval::Policy> parsed = ParseBucketPolicy(record->policy());
   if (!parsed.ok()) {
@@ -77,9 +81,13 @@ absl::StatusOr<std::shared_ptr<const eval::Policy>> BucketPolicyCache::Get(
                                   " does not parse: ", parsed.status().message()));
   }
   auto shared = std::make_shared<const eval::Policy>(*std::move(parsed));
-  absl::MutexLock lock(&mu_);
-  if (cache_.size() >= kMaxEntries) cache_.clear();
-  cache_.insert_or_assign(std::string(bucket), Entry{record->policy(), shared});
+  const bool is_public = IsPublicPolicy(*shared);
+  {
+    absl::MutexLock lock(&mu_);
+    if (cache_.size() >= kMaxEntries) cache_.clear();
+    cache_.insert_or_assign(std::string(bucket), Entry{record->policy(), shared, is_public});
+  }
+  if (restricted && is_public) return nullptr;
   return shared;
 }
 

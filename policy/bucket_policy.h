@@ -37,15 +37,19 @@ class BucketPolicyCache {
   // `meta` must outlive the cache.
   explicit BucketPolicyCache(metadata::MetadataStore& meta) : meta_(meta) {}
 
-  // The parsed policy of `bucket`; nullptr if the bucket has none or does not exist.
-  // Metadata errors are returned as is; DataLoss(kDataCorrupted) if the stored document no
-  // longer parses.
-  absl::StatusOr<std::shared_ptr<const eval::Policy>> Get(std::string_view bucket) const;
+  // The parsed policy of `bucket`; nullptr if the bucket has none or does not exist, and for
+  // an `anonymous` caller when the policy is public and the bucket's public access block has
+  // RestrictPublicBuckets (S3: then only the account's own principals get a public policy's
+  // grants). Metadata errors are returned as is; DataLoss(kDataCorrupted) if the stored
+  // document no longer parses.
+  absl::StatusOr<std::shared_ptr<const eval::Policy>> Get(std::string_view bucket,
+                                                          bool anonymous = false) const;
 
  private:
   struct Entry {
     std::string document;
     std::shared_ptr<const eval::Policy> parsed;
+    bool is_public = false;
   };
   // Entries for deleted buckets are dropped by clearing the cache when it reaches this size.
   static constexpr size_t kMaxEntries = 4096;

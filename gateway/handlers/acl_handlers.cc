@@ -10,21 +10,23 @@
 namespace sb::gateway {
 namespace {
 
-// The owner of the bucket, or of the object when the request names a key.
+// The owner of the bucket, which under BucketOwnerEnforced also owns every object in it,
+// whoever wrote it (the writer stays on the record for the audit trail). A named key must
+// exist (NoSuchKey otherwise).
 absl::StatusOr<std::string> ResourceOwner(RequestContext& ctx, Services& s) {
-  if (!ctx.req.key.empty()) {
-    SB_ASSIGN_OR_RETURN(auto obj, s.meta.GetObject(ctx.req.bucket, ctx.req.key));
-    return obj.owner();
-  }
   SB_ASSIGN_OR_RETURN(auto bucket, s.meta.GetBucket(ctx.req.bucket));
+  if (!ctx.req.key.empty()) {
+    SB_RETURN_IF_ERROR(s.meta.GetObject(ctx.req.bucket, ctx.req.key).status());
+  }
   return bucket.owner();
 }
 
 absl::Status PutAcl(RequestContext& ctx, Services& s) {
   SB_ASSIGN_OR_RETURN(std::string owner, ResourceOwner(ctx, s));
-  SB_RETURN_IF_ERROR(CheckAclHeaders(ctx));
+  SB_RETURN_IF_ERROR(CheckAclHeaders(ctx, s.meta));
   SB_ASSIGN_OR_RETURN(std::string body, ReadSmallBody(ctx, xml::kMaxRequestXmlBytes));
   if (!body.empty()) {
+    if (IsPublicAcl(body)) SB_RETURN_IF_ERROR(CheckPublicAclsAllowed(s.meta, ctx.req.bucket));
     SB_ASSIGN_OR_RETURN(bool owner_only, xml::IsOwnerOnlyAcl(body, owner));
     if (!owner_only) {
       return MakeError(absl::StatusCode::kInvalidArgument,

@@ -178,6 +178,13 @@ absl::Status Dispatch(RequestContext& ctx, Services& s) {
     case Operation::kDeleteBucketPolicy:
     case Operation::kGetBucketPolicyStatus:
       return HandleBucketPolicyOperation(ctx, s);
+    case Operation::kGetPublicAccessBlock:
+    case Operation::kPutPublicAccessBlock:
+    case Operation::kDeletePublicAccessBlock:
+    case Operation::kGetBucketOwnershipControls:
+    case Operation::kPutBucketOwnershipControls:
+    case Operation::kDeleteBucketOwnershipControls:
+      return HandlePublicAccessOperation(ctx, s);
     case Operation::kAdminListBuckets:
     case Operation::kAdminGetBucket:
     case Operation::kAdminCreateBucket:

@@ -53,7 +53,12 @@ absl::Status CreateBucket(RequestContext& ctx, Services& s) {
     return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kInvalidBucketName,
                      "The specified bucket is not valid.");
   }
-  SB_RETURN_IF_ERROR(CheckAclHeaders(ctx));
+  SB_RETURN_IF_ERROR(CheckAclHeaders(ctx, s.meta));
+  if (const std::string* ownership = ctx.http.Header("x-amz-object-ownership");
+      ownership != nullptr && *ownership != "BucketOwnerEnforced") {
+    return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kInvalidArgument,
+                     "Strongbox buckets are always BucketOwnerEnforced (ACLs disabled)");
+  }
   SB_ASSIGN_OR_RETURN(std::string body, ReadSmallBody(ctx, xml::kMaxRequestXmlBytes));
   SB_ASSIGN_OR_RETURN(std::string location, xml::ParseCreateBucketConfiguration(body));
   if (!location.empty() && location != s.region) {

@@ -46,7 +46,8 @@ absl::Status CheckScope(const policy::eval::Policy& policy, std::string_view buc
 }
 
 absl::Status PutBucketPolicy(RequestContext& ctx, Services& s) {
-  SB_RETURN_IF_ERROR(s.meta.GetBucket(ctx.req.bucket).status());  // NoSuchBucket comes first
+  // NoSuchBucket comes first.
+  SB_ASSIGN_OR_RETURN(metadata::BucketRecord bucket, s.meta.GetBucket(ctx.req.bucket));
   absl::StatusOr<std::string> body = ReadSmallBody(ctx, policy::kMaxBucketPolicyBytes);
   if (GetReason(body.status()) == ErrorReason::kMalformedXml) {
     return Malformed("Policies cannot exceed 20 KB");
@@ -54,6 +55,10 @@ absl::Status PutBucketPolicy(RequestContext& ctx, Services& s) {
   SB_RETURN_IF_ERROR(body.status());
   SB_ASSIGN_OR_RETURN(policy::eval::Policy parsed, policy::ParseBucketPolicy(*body));
   SB_RETURN_IF_ERROR(CheckScope(parsed, ctx.req.bucket));
+  if (bucket.public_access_block().block_public_policy() && policy::IsPublicPolicy(parsed)) {
+    return MakeError(absl::StatusCode::kPermissionDenied, ErrorReason::kAccessDenied,
+                     "Access Denied: the bucket's public access block has BlockPublicPolicy");
+  }
   SB_RETURN_IF_ERROR(s.meta
                          .UpdateBucket(ctx.req.bucket,
                                        [&](metadata::BucketRecord& record) {

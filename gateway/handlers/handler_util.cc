@@ -216,7 +216,27 @@ absl::StatusOr<WriteChecks> WriteChecksFromRequest(const RequestContext& ctx) {
   return checks;
 }
 
-absl::Status CheckAclHeaders(const RequestContext& ctx) {
+bool IsPublicAcl(std::string_view acl) {
+  return acl == "public-read" || acl == "public-read-write" || acl == "authenticated-read" ||
+         acl.find("acs.amazonaws.com/groups/global/AllUsers") != std::string_view::npos ||
+         acl.find("acs.amazonaws.com/groups/global/AuthenticatedUsers") != std::string_view::npos;
+}
+
+absl::Status CheckPublicAclsAllowed(metadata::MetadataStore& meta, std::string_view bucket) {
+  absl::StatusOr<metadata::BucketRecord> record = meta.GetBucket(bucket);
+  if (record.ok() && record->public_access_block().block_public_acls()) {
+    return MakeError(absl::StatusCode::kPermissionDenied, ErrorReason::kAccessDenied,
+                     "Access Denied: the bucket's public access block has BlockPublicAcls");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckAclHeaders(const RequestContext& ctx, metadata::MetadataStore& meta) {
+  for (const auto& [name, value] : ctx.http.headers) {
+    if ((name == "x-amz-acl" || name.starts_with("x-amz-grant-")) && IsPublicAcl(value)) {
+      SB_RETURN_IF_ERROR(CheckPublicAclsAllowed(meta, ctx.req.bucket));
+    }
+  }
   for (const auto& [name, value] : ctx.http.headers) {
     if (name.starts_with("x-amz-grant-")) {
       return MakeError(absl::StatusCode::kInvalidArgument,

@@ -52,8 +52,18 @@ absl::StatusOr<WriteChecks> WriteChecksFromRequest(const RequestContext& ctx);
 
 // x-amz-acl / x-amz-grant-* on a write: buckets are always BucketOwnerEnforced, so only
 // "private" and "bucket-owner-full-control" are accepted (AccessControlListNotSupported
-// otherwise; InvalidArgument for an unknown canned ACL).
-absl::Status CheckAclHeaders(const RequestContext& ctx);
+// otherwise; InvalidArgument for an unknown canned ACL). A public ACL on a bucket whose
+// public access block has BlockPublicAcls is AccessDenied first, as S3.
+absl::Status CheckAclHeaders(const RequestContext& ctx, metadata::MetadataStore& meta);
+
+// AccessDenied if `bucket` exists with BlockPublicAcls set (for a request that would make
+// something public through an ACL).
+absl::Status CheckPublicAclsAllowed(metadata::MetadataStore& meta, std::string_view bucket);
+
+// True if an ACL text (canned name, grant header or AccessControlPolicy body) makes the
+// resource public: public-read, public-read-write, authenticated-read, or a grant to the
+// AllUsers or AuthenticatedUsers group.
+bool IsPublicAcl(std::string_view acl);
 
 // Evaluates If-Match / If-None-Match / If-Modified-Since / If-Unmodified-Since (with
 // `prefix` "" for GET/HEAD or "x-amz-copy-source-" for copies). PreconditionFailed (412)

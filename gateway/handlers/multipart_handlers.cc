@@ -39,7 +39,7 @@ absl::StatusOr<int> MaxParam(const RequestContext& ctx, std::string_view name) {
 
 absl::Status CreateUpload(RequestContext& ctx, Services& s) {
   SB_RETURN_IF_ERROR(s.meta.GetBucket(ctx.req.bucket).status());
-  SB_RETURN_IF_ERROR(CheckAclHeaders(ctx));
+  SB_RETURN_IF_ERROR(CheckAclHeaders(ctx, s.meta));
   SB_ASSIGN_OR_RETURN(metadata::ObjectRecord tmpl, ObjectTemplateFromRequest(ctx));
   SB_RETURN_IF_ERROR(ApplyLockHeaders(ctx, s, tmpl, false));  // applied at Complete
   SB_ASSIGN_OR_RETURN(EncryptionSpec requested, EncryptionFromRequest(ctx));

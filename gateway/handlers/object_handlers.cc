@@ -37,7 +37,7 @@ bool VersionHeaderWanted(Services& s, std::string_view bucket, const metadata::O
 
 absl::Status PutObject(RequestContext& ctx, Services& s) {
   SB_RETURN_IF_ERROR(CheckKey(ctx));
-  SB_RETURN_IF_ERROR(CheckAclHeaders(ctx));
+  SB_RETURN_IF_ERROR(CheckAclHeaders(ctx, s.meta));
   SB_ASSIGN_OR_RETURN(metadata::ObjectRecord tmpl, ObjectTemplateFromRequest(ctx));
   SB_RETURN_IF_ERROR(ApplyLockHeaders(ctx, s, tmpl, true));
   SB_ASSIGN_OR_RETURN(WriteChecks checks, WriteChecksFromRequest(ctx));
@@ -274,7 +274,7 @@ namespace {
 
 absl::Status CopyObject(RequestContext& ctx, Services& s) {
   SB_RETURN_IF_ERROR(CheckKey(ctx));
-  SB_RETURN_IF_ERROR(CheckAclHeaders(ctx));
+  SB_RETURN_IF_ERROR(CheckAclHeaders(ctx, s.meta));
   SB_ASSIGN_OR_RETURN(CopySource src, ParseCopySource(ctx));
   SB_ASSIGN_OR_RETURN(metadata::ObjectRecord source, LoadCopySource(ctx, s, src));
   SB_ASSIGN_OR_RETURN(std::optional<sse::SseCKey> source_key, CustomerKeyFromRequest(ctx, true));

@@ -150,6 +150,16 @@ std::string_view ActionFor(Operation op) {
     case Operation::kPutBucketCors:
     case Operation::kDeleteBucketCors:  // AWS checks the Put permission for deletes
       return "s3:PutBucketCORS";
+    case Operation::kGetPublicAccessBlock:
+      return "s3:GetBucketPublicAccessBlock";
+    case Operation::kPutPublicAccessBlock:
+    case Operation::kDeletePublicAccessBlock:  // AWS checks the Put permission for deletes
+      return "s3:PutBucketPublicAccessBlock";
+    case Operation::kGetBucketOwnershipControls:
+      return "s3:GetBucketOwnershipControls";
+    case Operation::kPutBucketOwnershipControls:
+    case Operation::kDeleteBucketOwnershipControls:
+      return "s3:PutBucketOwnershipControls";
     case Operation::kGetBucketEncryption:
       return "s3:GetEncryptionConfiguration";
     case Operation::kPutBucketEncryption:

@@ -130,7 +130,8 @@ bool Implemented(std::string_view method, std::string_view path, std::string_vie
   if (sub == "retention" || sub == "legal-hold") {
     return !bucket && (method == "GET" || method == "PUT");
   }
-  if (sub == "encryption" || sub == "cors")
+  if (sub == "encryption" || sub == "cors" || sub == "publicAccessBlock" ||
+      sub == "ownershipControls")
     return bucket && (method == "GET" || method == "PUT" || method == "DELETE");
   return false;
 }
@@ -295,6 +296,25 @@ TEST(RouterTest, CorsSubresourceAndPreflight) {
   EXPECT_EQ(RouteOf({"GET", "/b", {{"cors", ""}, {"lifecycle", ""}}}), Operation::kNotImplemented);
   EXPECT_EQ(RouteOf({"OPTIONS", "/b", {}}), Operation::kCorsPreflight);
   EXPECT_EQ(RouteOf({"OPTIONS", "/b/k", {}}), Operation::kCorsPreflight);
+}
+
+TEST(RouterTest, PublicAccessBlockAndOwnershipControls) {
+  EXPECT_EQ(RouteOf({"GET", "/b", {{"publicAccessBlock", ""}}}), Operation::kGetPublicAccessBlock);
+  EXPECT_EQ(RouteOf({"PUT", "/b", {{"publicAccessBlock", ""}}}), Operation::kPutPublicAccessBlock);
+  EXPECT_EQ(RouteOf({"DELETE", "/b", {{"publicAccessBlock", ""}}}),
+            Operation::kDeletePublicAccessBlock);
+  EXPECT_EQ(RouteOf({"GET", "/b", {{"ownershipControls", ""}}}),
+            Operation::kGetBucketOwnershipControls);
+  EXPECT_EQ(RouteOf({"PUT", "/b", {{"ownershipControls", ""}}}),
+            Operation::kPutBucketOwnershipControls);
+  EXPECT_EQ(RouteOf({"DELETE", "/b", {{"ownershipControls", ""}}}),
+            Operation::kDeleteBucketOwnershipControls);
+  EXPECT_EQ(RouteOf({"POST", "/b", {{"ownershipControls", ""}}}), Operation::kNotImplemented);
+  EXPECT_EQ(RouteOf({"GET", "/b/k", {{"publicAccessBlock", ""}}}), Operation::kNotImplemented);
+  EXPECT_EQ(RouteOf({"GET", "/b", {{"publicAccessBlock", ""}, {"cors", ""}}}),
+            Operation::kNotImplemented);
+  EXPECT_EQ(RouteOf({"PUT", "/b", {{"ownershipControls", ""}, {"versioning", ""}}}),
+            Operation::kNotImplemented);
 }
 
 }  // namespace

@@ -9,4 +9,5 @@ sb_unit_test(NAME gateway_xml_test
     xml_sts_test.cc
     xml_object_lock_test.cc
     xml_cors_test.cc
+    xml_bucket_config_test.cc
   DEPS sb::gateway_xml pugixml::pugixml)

@@ -150,6 +150,36 @@ TEST_F(IamAuthorizerTest, BucketPolicyGrantsAnonymousReadsOfAPrefixOnly) {
   EXPECT_FALSE(Decide(anonymous_, "s3:GetObject", "arn:aws:s3:::data/public/a").allowed);
 }
 
+TEST_F(IamAuthorizerTest, RestrictPublicBucketsDropsAPublicPolicyForAnonymousCallersOnly) {
+  SetBucketPolicy(R"({"Version":"2012-10-17","Statement":[
+      {"Sid":"PublicRead","Effect":"Allow","Principal":"*","Action":"s3:GetObject",
+       "Resource":"arn:aws:s3:::data/*"}]})");
+  ASSERT_TRUE(Decide(anonymous_, "s3:GetObject", "arn:aws:s3:::data/a").allowed);
+  auto set_restrict = [&](bool on) {
+    ASSERT_THAT(
+        meta_->UpdateBucket("data",
+                            [&](metadata::BucketRecord& r) {
+                              r.mutable_public_access_block()->set_restrict_public_buckets(on);
+                              return absl::OkStatus();
+                            }),
+        IsOk());
+  };
+  set_restrict(true);
+  EXPECT_FALSE(Decide(anonymous_, "s3:GetObject", "arn:aws:s3:::data/a").allowed);
+  // The account's own users keep the policy's grants.
+  EXPECT_TRUE(Decide(alice_, "s3:GetObject", "arn:aws:s3:::data/a").allowed);
+  // A policy that is not public is untouched.
+  SetBucketPolicy(R"({"Version":"2012-10-17","Statement":[
+      {"Sid":"Alice","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::000000000000:user/alice"},
+       "Action":"s3:GetObject","Resource":"arn:aws:s3:::data/*"}]})");
+  EXPECT_TRUE(Decide(alice_, "s3:GetObject", "arn:aws:s3:::data/a").allowed);
+  set_restrict(false);
+  SetBucketPolicy(R"({"Version":"2012-10-17","Statement":[
+      {"Sid":"PublicRead","Effect":"Allow","Principal":"*","Action":"s3:GetObject",
+       "Resource":"arn:aws:s3:::data/*"}]})");
+  EXPECT_TRUE(Decide(anonymous_, "s3:GetObject", "arn:aws:s3:::data/a").allowed);
+}
+
 TEST_F(IamAuthorizerTest, ExplicitDenyInTheBucketPolicyBindsRootToo) {
   EXPECT_EQ(Decide(root_, "s3:DeleteObject", "arn:aws:s3:::data/locked/a").decided_by, "root");
   SetBucketPolicy(R"({"Version":"2012-10-17","Statement":[
