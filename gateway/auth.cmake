@@ -4,6 +4,7 @@ add_library(sb_gateway_auth
   sigv4.cc
   aws_chunked.cc
   payload_verify.cc
+  checksum_combine.cc
   internal/sigv4_canonical.cc
   internal/sigv4_crypto.cc
   internal/crc64nvme.cc)

@@ -26,7 +26,8 @@ absl::StatusOr<size_t> ChecksumCheckSource::Read(char* buf, size_t max) {
   done_ = true;
   actual_ = calc_.FinishBase64();
   std::string expected = expected_;
-  if (expected.empty() && chunked_ != nullptr) {
+  if (expected.empty() && chunked_ == nullptr) return 0;  // computed only
+  if (expected.empty()) {
     for (const auto& [name, value] : chunked_->trailers()) {
       if (name == trailer_name_) expected = value;
     }

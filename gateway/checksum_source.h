@@ -15,14 +15,17 @@ namespace sb::gateway {
 class ChecksumCheckSource final : public BodySource {
  public:
   // `expected` is the base64 value from a header; if empty, the value is taken from
-  // `chunked`'s trailer `trailer_name` once the body ended.
+  // `chunked`'s trailer `trailer_name` once the body ended. With neither (`expected` empty,
+  // `chunked` null) the checksum is only computed, for the server's own record.
   ChecksumCheckSource(BodySource* inner, ChecksumCalculator calc, std::string algorithm,
                       std::string expected, const AwsChunkedSource* chunked,
                       std::string trailer_name);
   absl::StatusOr<size_t> Read(char* buf, size_t max) override;
 
-  // The verified value (base64), available after the end of the body.
+  // The verified value (base64), available after the end of the body; empty before.
   const std::string& value() const { return actual_; }
+  // The upper-case S3 name: "CRC32", "CRC32C", "CRC64NVME", "SHA1" or "SHA256".
+  const std::string& algorithm() const { return algorithm_; }
 
  private:
   BodySource* inner_;

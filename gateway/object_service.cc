@@ -3,10 +3,13 @@
 #include <map>
 #include <memory>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/error_reason.h"
 #include "common/logging.h"
 #include "common/status_macros.h"
+#include "gateway/checksum_combine.h"
+#include "gateway/checksum_source.h"
 #include "gateway/internal/encrypted_writer.h"
 #include "gateway/internal/md5.h"
 #include "policy/sse/decrypting_reader.h"
@@ -29,6 +32,45 @@ std::string MultipartEtag(const std::vector<CompletedPart>& parts) {
   internal::Md5 md5;
   md5.Update(md5s);
   return absl::StrCat(internal::HexEncode(md5.FinishRaw()), "-", parts.size());
+}
+
+absl::Status BadDigest(std::string_view message) {
+  return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kBadDigest, message);
+}
+
+// The whole-object checksum of a completed upload whose template names an algorithm, from
+// the checksums of `record`'s parts, checked against the request's claims. An upload
+// without an algorithm gets none (the claims are then unverifiable, so they are ignored);
+// nor does one with a part that has no checksum (an UploadPartCopy part).
+absl::Status SetMultipartChecksum(const ExpectedChecksum& expected,
+                                  metadata::ObjectRecord* record) {
+  const std::string algorithm = record->checksum_algorithm();
+  if (algorithm.empty()) return absl::OkStatus();
+  std::vector<PartChecksum> parts;
+  for (const metadata::DataPart& p : record->parts()) {
+    if (p.checksum().empty()) {
+      record->clear_checksum_algorithm();
+      record->clear_checksum_type();
+      return absl::OkStatus();
+    }
+    parts.push_back({p.checksum(), p.size()});
+  }
+  if (!expected.type.empty() && expected.type != record->checksum_type()) {
+    return BadDigest(absl::StrCat("The upload was created using the ", record->checksum_type(),
+                                  " checksum type"));
+  }
+  SB_ASSIGN_OR_RETURN(std::string value,
+                      MultipartChecksum(algorithm, record->checksum_type(), parts));
+  if (!expected.value.empty()) {
+    const std::string bare =
+        value.substr(0, value.rfind('-') == std::string::npos ? value.size() : value.rfind('-'));
+    if (expected.algorithm != algorithm || (expected.value != value && expected.value != bare)) {
+      return BadDigest(absl::StrCat("The ", expected.algorithm,
+                                    " you specified did not match the calculated checksum."));
+    }
+  }
+  record->set_checksum(std::move(value));
+  return absl::OkStatus();
 }
 
 absl::Status ConditionHolds(const WriteCondition& c, const metadata::ObjectRecord* current) {
@@ -187,6 +229,11 @@ absl::StatusOr<metadata::ObjectRecord> ObjectService::PutObject(
       metadata::DataPart part,
       WriteData(body, checks, 1, spec, ObjectContext(bucket, tmpl.key(), spec.kms_context)));
   SetEncryptionFields(spec, &tmpl);
+  if (checks.checksum != nullptr && !checks.checksum->value().empty()) {
+    tmpl.set_checksum_algorithm(checks.checksum->algorithm());
+    tmpl.set_checksum(checks.checksum->value());
+    tmpl.set_checksum_type(std::string(kChecksumFullObject));
+  }
   tmpl.set_size(part.size());
   tmpl.set_etag(part.etag());
   tmpl.clear_parts();
@@ -329,9 +376,29 @@ absl::StatusOr<metadata::DataPart> ObjectService::UploadPart(
     BodySource& body, const WriteChecks& checks, const sse::SseCKey* customer_key) {
   SB_ASSIGN_OR_RETURN(metadata::UploadRecord upload, meta_.GetUpload(bucket, key, upload_id));
   SB_ASSIGN_OR_RETURN(EncryptionSpec spec, SpecFromRecord(upload.object_template(), customer_key));
+  // An upload with a checksum algorithm records every part's checksum in it: the one the
+  // request carried (which must be of that algorithm) or, without one, the server's own.
+  const std::string& algorithm = upload.object_template().checksum_algorithm();
+  const ChecksumCheckSource* checksum = checks.checksum;
+  std::unique_ptr<ChecksumCheckSource> computed;
+  BodySource* source = &body;
+  if (!algorithm.empty() && checksum != nullptr && checksum->algorithm() != algorithm) {
+    return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kInvalidRequest,
+                     absl::StrCat("Checksum Type mismatch occurred, expected checksum Type: ",
+                                  absl::AsciiStrToLower(algorithm), ", actual checksum Type: ",
+                                  absl::AsciiStrToLower(checksum->algorithm())));
+  }
+  if (!algorithm.empty() && checksum == nullptr) {
+    SB_ASSIGN_OR_RETURN(ChecksumCalculator calc, ChecksumCalculator::Create(algorithm));
+    computed =
+        std::make_unique<ChecksumCheckSource>(&body, std::move(calc), algorithm, "", nullptr, "");
+    checksum = computed.get();
+    source = computed.get();
+  }
   SB_ASSIGN_OR_RETURN(
       metadata::DataPart part,
-      WriteData(body, checks, part_number, spec, ObjectContext(bucket, key, spec.kms_context)));
+      WriteData(*source, checks, part_number, spec, ObjectContext(bucket, key, spec.kms_context)));
+  if (!algorithm.empty()) part.set_checksum(checksum->value());
   auto replaced = meta_.PutPart(bucket, key, upload_id, part);
   if (!replaced.ok()) {
     FreePart(part);
@@ -362,7 +429,7 @@ absl::StatusOr<metadata::DataPart> ObjectService::CopyPart(
 absl::StatusOr<metadata::ObjectRecord> ObjectService::CompleteUpload(
     std::string_view bucket, std::string_view key, std::string_view upload_id,
     const std::vector<CompletedPart>& parts, const WriteCondition& condition,
-    const sse::SseCKey* customer_key) {
+    const sse::SseCKey* customer_key, const ExpectedChecksum& expected) {
   absl::StatusOr<metadata::UploadRecord> found = meta_.GetUpload(bucket, key, upload_id);
   if (GetReason(found.status()) == ErrorReason::kNoSuchUpload) {
     // A retried Complete (the first answer was lost) gets the version it made, if current.
@@ -417,9 +484,18 @@ absl::StatusOr<metadata::ObjectRecord> ObjectService::CompleteUpload(
       return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kEntityTooSmall,
                        "Your proposed upload is smaller than the minimum allowed object size.");
     }
+    const std::string& algorithm = record.checksum_algorithm();
+    if (!want.checksum.empty() &&
+        (want.checksum_algorithm != algorithm || want.checksum != it->second.checksum())) {
+      return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kInvalidPart,
+                       absl::StrCat("One or more of the specified parts could not be found. "
+                                    "The checksum of part ",
+                                    want.part_number, " does not match the uploaded part's"));
+    }
     size += it->second.size();
     *record.add_parts() = it->second;
   }
+  SB_RETURN_IF_ERROR(SetMultipartChecksum(expected, &record));
   // Every listed ETag equals its stored part's, so the list alone gives the object's ETag.
   const std::string etag = MultipartEtag(parts);
   if (etag.empty()) return absl::InternalError("a stored part ETag is not an MD5");

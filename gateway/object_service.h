@@ -25,6 +25,8 @@
 
 namespace sb::gateway {
 
+class ChecksumCheckSource;
+
 inline constexpr uint64_t kMaxPutSize = 5ULL << 30;   // S3's single PUT limit
 inline constexpr uint64_t kMinPartSize = 5ULL << 20;  // except the last part
 inline constexpr uint32_t kMaxPartNumber = 10000;
@@ -33,6 +35,9 @@ struct WriteChecks {
   std::optional<uint64_t> expected_size;   // decoded body length, when known up front
   std::optional<std::string> content_md5;  // raw 16-byte digest from Content-MD5
   uint64_t max_size = kMaxPutSize;
+  // The body's verified S3 additional checksum (RequestContext::checksum), recorded with
+  // the object or part; null: none sent.
+  const ChecksumCheckSource* checksum = nullptr;
 };
 
 // The source of a copy: where it lives and, for an SSE-C source, its customer key.
@@ -57,6 +62,17 @@ struct WriteCondition {
 struct CompletedPart {
   uint32_t part_number = 0;
   std::string etag;  // without quotes
+  // The part's checksum as listed (base64) and its algorithm ("SHA256"); empty: not listed.
+  std::string checksum_algorithm;
+  std::string checksum;
+};
+
+// CompleteMultipartUpload's whole-object checksum claims (x-amz-checksum-<alg> and
+// x-amz-checksum-type headers); empty: not sent.
+struct ExpectedChecksum {
+  std::string algorithm;
+  std::string value;
+  std::string type;
 };
 
 class ObjectService {
@@ -128,14 +144,14 @@ class ObjectService {
                                               std::string_view key, std::string_view upload_id,
                                               uint32_t part_number,
                                               const sse::SseCKey* customer_key = nullptr);
-  // InvalidPart, InvalidPartOrder, EntityTooSmall, NoSuchUpload; a `customer_key` that is
-  // not the upload's SSE-C key (SpecFromRecord errors).
-  absl::StatusOr<metadata::ObjectRecord> CompleteUpload(std::string_view bucket,
-                                                        std::string_view key,
-                                                        std::string_view upload_id,
-                                                        const std::vector<CompletedPart>& parts,
-                                                        const WriteCondition& condition = {},
-                                                        const sse::SseCKey* customer_key = nullptr);
+  // InvalidPart (also a listed part checksum that is not the stored one), InvalidPartOrder,
+  // EntityTooSmall, NoSuchUpload; a `customer_key` that is not the upload's SSE-C key
+  // (SpecFromRecord errors); BadDigest when `expected` does not match the whole-object
+  // checksum computed from the parts' (uploads with a checksum algorithm).
+  absl::StatusOr<metadata::ObjectRecord> CompleteUpload(
+      std::string_view bucket, std::string_view key, std::string_view upload_id,
+      const std::vector<CompletedPart>& parts, const WriteCondition& condition = {},
+      const sse::SseCKey* customer_key = nullptr, const ExpectedChecksum& expected = {});
   absl::Status AbortUpload(std::string_view bucket, std::string_view key,
                            std::string_view upload_id);
 

@@ -19,6 +19,8 @@
 
 namespace sb::gateway {
 
+class ChecksumCheckSource;
+
 struct AuthSlice {
   policy::Principal principal;
   SigV4Result sigv4;
@@ -49,6 +51,9 @@ class RequestContext {
   const absl::Time start;
   // Added to every response of this request (the CORS headers of a matched rule).
   HeaderList response_headers;
+  // The body's S3 additional checksum (x-amz-checksum-* header or trailer), verified when
+  // the body ends; null when the request carries none. Owned by the body wrappers.
+  const ChecksumCheckSource* checksum = nullptr;
 
   // The request body after transport decoding and verification (aws-chunked, SHA-256).
   BodySource& body() { return *body_; }

@@ -233,6 +233,13 @@ Operation RouteBucket(const RouteInput& in) {
 
 Operation RouteObject(const RouteInput& in) {
   const auto& m = in.method;
+  if (Has(in, "attributes")) {
+    for (auto name : kUnsupportedSubresources) {
+      if (name != "attributes" && Has(in, name)) return Operation::kNotImplemented;
+    }
+    return m == "GET" && !Has(in, "uploadId") ? Operation::kGetObjectAttributes
+                                              : Operation::kNotImplemented;
+  }
   if (Has(in, "tagging")) return RouteTagging(in);
   if (Has(in, "retention") || Has(in, "legal-hold")) return RouteObjectLock(in);
   if (Has(in, "acl") && m == "GET") return Operation::kGetObjectAcl;
@@ -355,6 +362,8 @@ std::string_view OperationName(Operation op) {
       return "DeleteBucketPolicy";
     case Operation::kGetBucketPolicyStatus:
       return "GetBucketPolicyStatus";
+    case Operation::kGetObjectAttributes:
+      return "GetObjectAttributes";
     case Operation::kGetPublicAccessBlock:
       return "GetPublicAccessBlock";
     case Operation::kPutPublicAccessBlock:

@@ -111,6 +111,7 @@ enum class Operation {
   kPutObjectRetention,
   kGetObjectLegalHold,  // ?legal-hold
   kPutObjectLegalHold,
+  kGetObjectAttributes,  // ?attributes
 };
 
 struct RouteInput {

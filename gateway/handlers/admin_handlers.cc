@@ -110,6 +110,7 @@ absl::Status Dispatch(RequestContext& ctx, Services& s) {
     case Operation::kHeadObject:
     case Operation::kDeleteObject:
     case Operation::kCopyObject:
+    case Operation::kGetObjectAttributes:
       return HandleObjectOperation(ctx, s);
     case Operation::kCreateMultipartUpload:
     case Operation::kUploadPart:

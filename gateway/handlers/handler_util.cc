@@ -213,7 +213,21 @@ absl::StatusOr<WriteChecks> WriteChecksFromRequest(const RequestContext& ctx) {
     }
     checks.content_md5 = raw;
   }
+  checks.checksum = ctx.checksum;
   return checks;
+}
+
+void AppendChecksumHeaders(std::string_view algorithm, std::string_view value,
+                           std::string_view type, HeaderList& headers) {
+  if (algorithm.empty() || value.empty()) return;
+  headers.emplace_back(absl::StrCat("x-amz-checksum-", absl::AsciiStrToLower(AsAbsl(algorithm))),
+                       std::string(value));
+  if (!type.empty()) headers.emplace_back("x-amz-checksum-type", std::string(type));
+}
+
+bool ChecksumModeEnabled(const RequestContext& ctx) {
+  const std::string* mode = ctx.http.Header("x-amz-checksum-mode");
+  return mode != nullptr && absl::EqualsIgnoreCase(AsAbsl(*mode), "ENABLED");
 }
 
 bool IsPublicAcl(std::string_view acl) {

@@ -47,7 +47,16 @@ void AppendObjectHeaders(const metadata::ObjectRecord& object, HeaderList& heade
 // errors.
 absl::StatusOr<metadata::ObjectRecord> ObjectTemplateFromRequest(const RequestContext& ctx);
 
-// Body checks from Content-Length / x-amz-decoded-content-length and Content-MD5.
+// x-amz-checksum-<algorithm>: value (and x-amz-checksum-type if `type` is set); nothing when
+// `algorithm` or `value` is empty.
+void AppendChecksumHeaders(std::string_view algorithm, std::string_view value,
+                           std::string_view type, HeaderList& headers);
+
+// Whether a GET/HEAD asked for the stored checksum (x-amz-checksum-mode: ENABLED).
+bool ChecksumModeEnabled(const RequestContext& ctx);
+
+// Body checks from Content-Length / x-amz-decoded-content-length and Content-MD5, and the
+// body's verified additional checksum (ctx.checksum).
 absl::StatusOr<WriteChecks> WriteChecksFromRequest(const RequestContext& ctx);
 
 // x-amz-acl / x-amz-grant-* on a write: buckets are always BucketOwnerEnforced, so only

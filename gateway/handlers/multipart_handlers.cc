@@ -1,11 +1,16 @@
 // Multipart upload operations: Create, UploadPart, UploadPartCopy, Complete, Abort,
 // ListParts and ListMultipartUploads.
+#include <cstring>
+
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/absl_compat.h"
 #include "common/error_reason.h"
 #include "common/ids.h"
 #include "common/status_macros.h"
+#include "gateway/checksum_combine.h"
+#include "gateway/checksum_source.h"
 #include "gateway/handlers/handler_util.h"
 #include "gateway/handlers/handlers.h"
 #include "gateway/handlers/object_lock_headers.h"
@@ -37,6 +42,47 @@ absl::StatusOr<int> MaxParam(const RequestContext& ctx, std::string_view name) {
   return static_cast<int>(std::min<int64_t>(n, 1000));
 }
 
+// x-amz-checksum-algorithm / x-amz-checksum-type of CreateMultipartUpload into the upload's
+// template: InvalidRequest for an unknown algorithm, a type without an algorithm, or a
+// combination S3 does not allow (FULL_OBJECT with SHA*, COMPOSITE with CRC64NVME).
+absl::Status ApplyChecksumHeaders(const RequestContext& ctx, metadata::ObjectRecord& tmpl) {
+  const std::string* algorithm = ctx.http.Header("x-amz-checksum-algorithm");
+  const std::string* type = ctx.http.Header("x-amz-checksum-type");
+  if (algorithm == nullptr) {
+    if (type == nullptr) return absl::OkStatus();
+    return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kInvalidRequest,
+                     "The x-amz-checksum-type header can only be used with the "
+                     "x-amz-checksum-algorithm header.");
+  }
+  const std::string name = absl::AsciiStrToUpper(AsAbsl(*algorithm));
+  const std::string kind = type != nullptr ? absl::AsciiStrToUpper(AsAbsl(*type))
+                                           : std::string(DefaultChecksumType(name));
+  if (!ChecksumCalculator::Create(name).ok() || !ChecksumTypeAllowed(name, kind)) {
+    return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kInvalidRequest,
+                     absl::StrCat("The checksum type ", kind, " is not supported with the ", name,
+                                  " algorithm"));
+  }
+  tmpl.set_checksum_algorithm(name);
+  tmpl.set_checksum_type(kind);
+  return absl::OkStatus();
+}
+
+// CompleteMultipartUpload's claims about the whole object's checksum.
+ExpectedChecksum ExpectedChecksumFromRequest(const RequestContext& ctx) {
+  ExpectedChecksum expected;
+  for (const auto& [name, value] : ctx.http.headers) {
+    if (!name.starts_with("x-amz-checksum-")) continue;
+    std::string suffix = absl::AsciiStrToUpper(AsAbsl(name.substr(strlen("x-amz-checksum-"))));
+    if (suffix == "TYPE") {
+      expected.type = absl::AsciiStrToUpper(AsAbsl(value));
+    } else if (suffix != "ALGORITHM" && suffix != "MODE") {
+      expected.algorithm = std::move(suffix);
+      expected.value = value;
+    }
+  }
+  return expected;
+}
+
 absl::Status CreateUpload(RequestContext& ctx, Services& s) {
   SB_RETURN_IF_ERROR(s.meta.GetBucket(ctx.req.bucket).status());
   SB_RETURN_IF_ERROR(CheckAclHeaders(ctx, s.meta));
@@ -46,6 +92,7 @@ absl::Status CreateUpload(RequestContext& ctx, Services& s) {
   SB_ASSIGN_OR_RETURN(EncryptionSpec encryption,
                       s.objects.ResolveForBucket(ctx.req.bucket, requested));
   SetEncryptionFields(encryption, &tmpl);
+  SB_RETURN_IF_ERROR(ApplyChecksumHeaders(ctx, tmpl));
   metadata::UploadRecord upload;
   upload.set_bucket(ctx.req.bucket);
   upload.set_key(ctx.req.key);
@@ -56,6 +103,10 @@ absl::Status CreateUpload(RequestContext& ctx, Services& s) {
   SB_RETURN_IF_ERROR(s.meta.CreateUpload(upload));
   HeaderList headers;
   AppendEncryptionHeaders(upload.object_template(), headers, true);
+  if (!upload.object_template().checksum_algorithm().empty()) {
+    headers.emplace_back("x-amz-checksum-algorithm", upload.object_template().checksum_algorithm());
+    headers.emplace_back("x-amz-checksum-type", upload.object_template().checksum_type());
+  }
   return ctx.Respond(
       200, std::move(headers),
       xml::InitiateMultipartUploadXml(ctx.req.bucket, ctx.req.key, upload.upload_id()));
@@ -74,6 +125,12 @@ absl::Status UploadPart(RequestContext& ctx, Services& s) {
   ctx.audit.etag = part.etag();
   HeaderList headers{{"ETag", Quoted(part.etag())}};
   AppendEncryptionHeaders(upload.object_template(), headers, false);
+  if (!part.checksum().empty()) {
+    AppendChecksumHeaders(upload.object_template().checksum_algorithm(), part.checksum(), "",
+                          headers);
+  } else if (ctx.checksum != nullptr) {
+    AppendChecksumHeaders(ctx.checksum->algorithm(), ctx.checksum->value(), "", headers);
+  }
   return ctx.Respond(200, std::move(headers), "");
 }
 
@@ -110,11 +167,15 @@ absl::Status CompleteUpload(RequestContext& ctx, Services& s) {
   SB_ASSIGN_OR_RETURN(auto parsed, xml::ParseCompleteMultipartUpload(body));
   std::vector<CompletedPart> parts;
   parts.reserve(parsed.size());
-  for (auto& p : parsed) parts.push_back({p.part_number, std::move(p.etag)});
+  for (auto& p : parsed) {
+    parts.push_back(
+        {p.part_number, std::move(p.etag), std::move(p.checksum_algorithm), std::move(p.checksum)});
+  }
   SB_ASSIGN_OR_RETURN(std::optional<sse::SseCKey> customer_key, CustomerKeyFromRequest(ctx, false));
   SB_ASSIGN_OR_RETURN(metadata::ObjectRecord rec,
                       s.objects.CompleteUpload(ctx.req.bucket, ctx.req.key, UploadId(ctx), parts,
-                                               condition, customer_key ? &*customer_key : nullptr));
+                                               condition, customer_key ? &*customer_key : nullptr,
+                                               ExpectedChecksumFromRequest(ctx)));
   ctx.audit.etag = rec.etag();
   std::string location = absl::StrCat("/", ctx.req.bucket, "/", ctx.req.key);
   if (const auto* host = ctx.http.Header("host")) {
@@ -123,9 +184,10 @@ absl::Status CompleteUpload(RequestContext& ctx, Services& s) {
   HeaderList headers;
   AppendEncryptionHeaders(rec, headers, false);
   AppendVersionIdHeader(rec, false, headers);  // real ids only, as PutObject
-  return ctx.Respond(
-      200, std::move(headers),
-      xml::CompleteMultipartUploadXml(location, ctx.req.bucket, ctx.req.key, rec.etag()));
+  return ctx.Respond(200, std::move(headers),
+                     xml::CompleteMultipartUploadXml(location, ctx.req.bucket, ctx.req.key,
+                                                     rec.etag(), rec.checksum_algorithm(),
+                                                     rec.checksum(), rec.checksum_type()));
 }
 
 absl::Status AbortUpload(RequestContext& ctx, Services& s) {

@@ -33,7 +33,9 @@ absl::Status InstallChecksumCheck(RequestContext& ctx, const AwsChunkedSource* c
                        "x-amz-trailer requires an aws-chunked body");
     }
     algorithm = trailer_name.substr(strlen("x-amz-checksum-"));
-  } else {
+  } else if (ctx.req.op != Operation::kCompleteMultipartUpload) {
+    // CompleteMultipartUpload's x-amz-checksum-* names the whole object's checksum, not
+    // its XML body's (ObjectService::CompleteUpload checks it).
     for (const auto& [name, value] : ctx.http.headers) {
       if (name.starts_with("x-amz-checksum-") && name != "x-amz-checksum-type" &&
           name != "x-amz-checksum-algorithm" && name != "x-amz-checksum-mode") {
@@ -49,9 +51,11 @@ absl::Status InstallChecksumCheck(RequestContext& ctx, const AwsChunkedSource* c
     return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kInvalidRequest,
                      absl::StrCat("Unsupported checksum algorithm: ", algorithm));
   }
-  ctx.WrapBody(std::make_unique<ChecksumCheckSource>(&ctx.current_body(), std::move(*calc),
-                                                     absl::AsciiStrToUpper(algorithm), expected,
-                                                     chunked, trailer_name));
+  auto source = std::make_unique<ChecksumCheckSource>(&ctx.current_body(), std::move(*calc),
+                                                      absl::AsciiStrToUpper(algorithm), expected,
+                                                      chunked, trailer_name);
+  ctx.checksum = source.get();
+  ctx.WrapBody(std::move(source));
   return absl::OkStatus();
 }
 

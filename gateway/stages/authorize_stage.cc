@@ -63,6 +63,8 @@ std::string_view ActionFor(Operation op) {
     case Operation::kGetObject:
     case Operation::kHeadObject:
       return "s3:GetObject";
+    case Operation::kGetObjectAttributes:
+      return "s3:GetObjectAttributes";
     case Operation::kAbortMultipartUpload:
       return "s3:AbortMultipartUpload";
     case Operation::kListParts:
@@ -201,6 +203,8 @@ std::string_view VersionedActionFor(const RequestContext& ctx) {
         return "s3:GetObjectVersion";
       case Operation::kDeleteObject:
         return "s3:DeleteObjectVersion";
+      case Operation::kGetObjectAttributes:
+        return "s3:GetObjectVersionAttributes";
       case Operation::kGetObjectTagging:
         return "s3:GetObjectVersionTagging";
       case Operation::kPutObjectTagging:

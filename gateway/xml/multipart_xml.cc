@@ -25,14 +25,20 @@ std::string InitiateMultipartUploadXml(std::string_view bucket, std::string_view
 }
 
 std::string CompleteMultipartUploadXml(std::string_view location, std::string_view bucket,
-                                       std::string_view key, std::string_view etag) {
-  XmlBuilder b(320 + location.size() + bucket.size() + key.size());
+                                       std::string_view key, std::string_view etag,
+                                       std::string_view checksum_algorithm,
+                                       std::string_view checksum, std::string_view checksum_type) {
+  XmlBuilder b(400 + location.size() + bucket.size() + key.size());
   b.Declaration();
   b.OpenRoot("CompleteMultipartUploadResult");
   b.Element("Location", location);
   b.Element("Bucket", bucket);
   b.Element("Key", key);
   b.ETagElement("ETag", etag);
+  if (!checksum_algorithm.empty() && !checksum.empty()) {
+    b.Element(std::string("Checksum") + std::string(checksum_algorithm), checksum);
+    b.Element("ChecksumType", checksum_type);
+  }
   b.Close("CompleteMultipartUploadResult");
   return b.Finish();
 }

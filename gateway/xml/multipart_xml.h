@@ -15,9 +15,13 @@ namespace sb::gateway::xml {
 std::string InitiateMultipartUploadXml(std::string_view bucket, std::string_view key,
                                        std::string_view upload_id);
 
-// CompleteMultipartUploadResult: Location (e.g. "http://host/bucket/key"), Bucket, Key, ETag.
+// CompleteMultipartUploadResult: Location (e.g. "http://host/bucket/key"), Bucket, Key, ETag,
+// and Checksum<ALGORITHM> + ChecksumType when the object has a checksum.
 std::string CompleteMultipartUploadXml(std::string_view location, std::string_view bucket,
-                                       std::string_view key, std::string_view etag);
+                                       std::string_view key, std::string_view etag,
+                                       std::string_view checksum_algorithm = "",
+                                       std::string_view checksum = "",
+                                       std::string_view checksum_type = "");
 
 // ListPartsResult for `upload`: Bucket, Key, UploadId, Initiator and Owner (upload.owner()),
 // StorageClass, PartNumberMarker, NextPartNumberMarker, MaxParts, IsTruncated, then one

@@ -145,7 +145,18 @@ absl::StatusOr<CompletedPart> ParsePart(const pugi::xml_node& part_node) {
     etag = etag.substr(1, etag.size() - 2);
   }
   if (etag.empty()) return Malformed("empty ETag");
-  return CompletedPart{static_cast<uint32_t>(number), std::string(etag)};
+  CompletedPart part{static_cast<uint32_t>(number), std::string(etag), "", ""};
+  for (pugi::xml_node child : part_node.children()) {
+    const std::string_view name = LocalName(child);
+    if (child.type() != pugi::node_element || !name.starts_with("Checksum") ||
+        name == "ChecksumType") {
+      continue;
+    }
+    SB_ASSIGN_OR_RETURN(const std::string value, ElementText(child));
+    part.checksum_algorithm = std::string(name.substr(strlen("Checksum")));
+    part.checksum = std::string(TrimWhitespace(value));
+  }
+  return part;
 }
 
 }  // namespace

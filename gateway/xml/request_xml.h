@@ -24,10 +24,13 @@ inline constexpr size_t kMaxRequestXmlBytes = 8 << 20;
 struct CompletedPart {
   uint32_t part_number = 0;
   std::string etag;  // surrounding quotes and whitespace stripped
+  // A <ChecksumCRC32>/<ChecksumSHA256>/... child: its algorithm ("CRC32") and value.
+  std::string checksum_algorithm;
+  std::string checksum;
 };
 
-// Parses <CompleteMultipartUpload><Part><PartNumber/><ETag/></Part>...; unknown children
-// of Part (checksums) are ignored. Returns the parts in document order. Errors, all
+// Parses <CompleteMultipartUpload><Part><PartNumber/><ETag/>[<ChecksumALG/>]</Part>...;
+// other children of Part are ignored. Returns the parts in document order. Errors, all
 // InvalidArgument: kMalformedXml for bad XML, a wrong root, no parts, more than 10000
 // parts, a Part missing PartNumber or ETag, or a PartNumber that is not an integer;
 // kInvalidArgument for PartNumber < 1 (S3: "PartNumber must be >= 1"); kInvalidPart for

@@ -4,4 +4,5 @@ sb_unit_test(NAME gateway_auth_test
     ${CMAKE_CURRENT_SOURCE_DIR}/sigv4_presign_test.cc
     ${CMAKE_CURRENT_SOURCE_DIR}/aws_chunked_test.cc
     ${CMAKE_CURRENT_SOURCE_DIR}/payload_verify_test.cc
+    ${CMAKE_CURRENT_SOURCE_DIR}/checksum_combine_test.cc
   DEPS sb::gateway_auth OpenSSL::Crypto)

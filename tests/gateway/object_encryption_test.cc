@@ -267,7 +267,7 @@ TEST_F(ObjectEncryptionTest, MultipartRangesAcrossPartAndPackageBoundaries) {
     StringBody body(*p);
     auto part = service_->UploadPart("b", "mp", "u1", ++n, body, {});
     ASSERT_THAT(part, IsOk());
-    done.push_back({n, part->etag()});
+    done.push_back({n, part->etag(), "", ""});
   }
   auto rec = service_->CompleteUpload("b", "mp", "u1", done);
   ASSERT_THAT(rec, IsOk());
@@ -437,7 +437,8 @@ TEST_F(ObjectEncryptionTest, MultipartSseCNeedsTheUploadsKeyOnEveryPart) {
               HasReason(ErrorReason::kInvalidRequest));
   auto p2 = service_->CopyPart({"b", *src, std::nullopt}, 0, 6, "b", "mp", "u", 2, &key);
   ASSERT_THAT(p2, IsOk());
-  auto rec = service_->CompleteUpload("b", "mp", "u", {{1, p1->etag()}, {2, p2->etag()}});
+  auto rec =
+      service_->CompleteUpload("b", "mp", "u", {{1, p1->etag(), "", ""}, {2, p2->etag(), "", ""}});
   ASSERT_THAT(rec, IsOk());
   EXPECT_EQ(rec->sse_customer_key_md5(), key.key_md5_b64());
   EXPECT_THAT(Read("b", *rec, 0, 1), HasReason(ErrorReason::kInvalidRequest));

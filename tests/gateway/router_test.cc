@@ -126,6 +126,7 @@ bool Implemented(std::string_view method, std::string_view path, std::string_vie
   if (sub == "tagging") return method == "GET" || method == "PUT" || method == "DELETE";
   if (sub == "policy") return bucket && (method == "GET" || method == "PUT" || method == "DELETE");
   if (sub == "policyStatus") return bucket && method == "GET";
+  if (sub == "attributes") return !bucket && method == "GET";
   if (sub == "object-lock") return bucket && (method == "GET" || method == "PUT");
   if (sub == "retention" || sub == "legal-hold") {
     return !bucket && (method == "GET" || method == "PUT");
@@ -276,7 +277,7 @@ TEST(RouterTest, OperationNamesAreDistinctAndStable) {
   EXPECT_EQ(OperationName(Operation::kUploadPartCopy), "UploadPartCopy");
   std::vector<std::string_view> names;
   for (int i = static_cast<int>(Operation::kUnknown);
-       i <= static_cast<int>(Operation::kPutObjectLegalHold); ++i) {
+       i <= static_cast<int>(Operation::kGetObjectAttributes); ++i) {
     std::string_view name = OperationName(static_cast<Operation>(i));
     EXPECT_FALSE(name.empty());
     if (i != static_cast<int>(Operation::kUnknown)) {

@@ -119,10 +119,10 @@ TEST(ParseCompleteTest, TenThousandPartsParse) {
 
 TEST(CheckPartOrderTest, RequiresStrictlyAscending) {
   EXPECT_TRUE(CheckPartOrder({}).ok());
-  EXPECT_TRUE(CheckPartOrder({{1, "a"}}).ok());
-  EXPECT_TRUE(CheckPartOrder({{1, "a"}, {5, "b"}, {6, "c"}}).ok());
-  ExpectError(CheckPartOrder({{2, "a"}, {1, "b"}}), ErrorReason::kInvalidPartOrder);
-  ExpectError(CheckPartOrder({{1, "a"}, {1, "b"}}), ErrorReason::kInvalidPartOrder);
+  EXPECT_TRUE(CheckPartOrder({{1, "a", "", ""}}).ok());
+  EXPECT_TRUE(CheckPartOrder({{1, "a", "", ""}, {5, "b", "", ""}, {6, "c", "", ""}}).ok());
+  ExpectError(CheckPartOrder({{2, "a", "", ""}, {1, "b", "", ""}}), ErrorReason::kInvalidPartOrder);
+  ExpectError(CheckPartOrder({{1, "a", "", ""}, {1, "b", "", ""}}), ErrorReason::kInvalidPartOrder);
 }
 
 // ---- Delete ----

@@ -10,4 +10,5 @@ sb_unit_test(NAME gateway_xml_test
     xml_object_lock_test.cc
     xml_cors_test.cc
     xml_bucket_config_test.cc
+    xml_object_attributes_test.cc
   DEPS sb::gateway_xml pugixml::pugixml)
