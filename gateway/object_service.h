@@ -63,8 +63,8 @@ struct CompletedPart {
   uint32_t part_number = 0;
   std::string etag;  // without quotes
   // The part's checksum as listed (base64) and its algorithm ("SHA256"); empty: not listed.
-  std::string checksum_algorithm;
-  std::string checksum;
+  std::string checksum_algorithm{};  // {}: brace-initialized lists may leave it out
+  std::string checksum{};
 };
 
 // CompleteMultipartUpload's whole-object checksum claims (x-amz-checksum-<alg> and

@@ -12,25 +12,27 @@ absl::StatusOr<std::unique_ptr<EncryptedWriter>> EncryptedWriter::Start(
   if (spec.unencrypted) {
     SB_ASSIGN_OR_RETURN(std::unique_ptr<erasure::ObjectWriter> writer, data.NewWriter());
     return std::unique_ptr<EncryptedWriter>(
-        new EncryptedWriter(std::move(writer), std::nullopt, std::nullopt, false));
+        new EncryptedWriter(std::move(writer), std::nullopt, std::nullopt, std::nullopt));
   }
   SB_ASSIGN_OR_RETURN(sse::ObjectKey key, NewObjectKey(keyring, spec, context));
   SB_ASSIGN_OR_RETURN(sse::EncryptingStream stream,
                       sse::EncryptingStream::Create(key.data_key, key.metadata.base_nonce,
                                                     key.metadata.package_size));
   SB_ASSIGN_OR_RETURN(std::unique_ptr<erasure::ObjectWriter> writer, data.NewWriter());
-  const bool customer = key.metadata.mode == sse::SseMode::kCustomer;
-  return std::unique_ptr<EncryptedWriter>(
-      new EncryptedWriter(std::move(writer), std::move(key), std::move(stream), customer));
+  std::optional<sse::SseCKey> customer;
+  if (key.metadata.mode == sse::SseMode::kCustomer) customer = spec.customer_key;
+  return std::unique_ptr<EncryptedWriter>(new EncryptedWriter(
+      std::move(writer), std::move(key), std::move(stream), std::move(customer)));
 }
 
 EncryptedWriter::EncryptedWriter(std::unique_ptr<erasure::ObjectWriter> writer,
                                  std::optional<sse::ObjectKey> key,
-                                 std::optional<sse::EncryptingStream> stream, bool customer)
+                                 std::optional<sse::EncryptingStream> stream,
+                                 std::optional<sse::SseCKey> customer_key)
     : writer_(std::move(writer)),
       key_(std::move(key)),
       stream_(std::move(stream)),
-      customer_(customer) {}
+      customer_key_(std::move(customer_key)) {}
 
 EncryptedWriter::~EncryptedWriter() {
   if (!done_) writer_->Abort();
@@ -38,9 +40,6 @@ EncryptedWriter::~EncryptedWriter() {
 
 absl::Status EncryptedWriter::WriteCiphertext() {
   if (ciphertext_.empty()) return absl::OkStatus();
-  // Only SSE-C's ETag is the ciphertext's MD5; MD5 is the slowest step of a PUT, so the
-  // other modes skip this second pass.
-  if (customer_) cipher_md5_.Update(ciphertext_);
   absl::Status s = writer_->Write(ciphertext_);
   ciphertext_.clear();
   return s;
@@ -67,6 +66,15 @@ absl::StatusOr<metadata::DataPart> EncryptedWriter::Finish(uint32_t part_number,
     Abort();
     return s;
   }
+  std::string etag(plaintext_md5);
+  if (customer_key_.has_value()) {
+    absl::StatusOr<std::string> keyed = customer_key_->Etag(plaintext_md5);
+    if (!keyed.ok()) {
+      Abort();
+      return keyed.status();
+    }
+    etag = *std::move(keyed);
+  }
   auto ref = writer_->Finish();
   if (!ref.ok()) {
     Abort();
@@ -76,7 +84,7 @@ absl::StatusOr<metadata::DataPart> EncryptedWriter::Finish(uint32_t part_number,
   metadata::DataPart part;
   part.set_part_number(part_number);
   part.set_size(plaintext_size_);
-  part.set_etag(HexEncode(customer_ ? cipher_md5_.FinishRaw() : std::string(plaintext_md5)));
+  part.set_etag(HexEncode(etag));
   part.set_data_ref(ref->Serialize());
   if (key_) {
     key_->metadata.plaintext_size = plaintext_size_;

@@ -44,16 +44,17 @@ class EncryptedWriter {
 
  private:
   EncryptedWriter(std::unique_ptr<erasure::ObjectWriter> writer, std::optional<sse::ObjectKey> key,
-                  std::optional<sse::EncryptingStream> stream, bool customer);
+                  std::optional<sse::EncryptingStream> stream,
+                  std::optional<sse::SseCKey> customer_key);
   absl::Status WriteCiphertext();
 
   std::unique_ptr<erasure::ObjectWriter> writer_;
   std::optional<sse::ObjectKey> key_;            // nullopt: unencrypted
   std::optional<sse::EncryptingStream> stream_;  // nullopt: unencrypted
   uint64_t plaintext_size_ = 0;
-  const bool customer_;  // SSE-C: the ETag is not a digest of the plaintext
+  // SSE-C: the ETag is keyed by the customer key (SseCKey::Etag), not the plaintext MD5.
+  const std::optional<sse::SseCKey> customer_key_;
   Md5 plain_md5_;
-  Md5 cipher_md5_;
   std::string ciphertext_;  // reused buffer
   bool done_ = false;
 };

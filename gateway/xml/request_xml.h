@@ -25,8 +25,8 @@ struct CompletedPart {
   uint32_t part_number = 0;
   std::string etag;  // surrounding quotes and whitespace stripped
   // A <ChecksumCRC32>/<ChecksumSHA256>/... child: its algorithm ("CRC32") and value.
-  std::string checksum_algorithm;
-  std::string checksum;
+  std::string checksum_algorithm{};  // {}: brace-initialized lists may leave it out
+  std::string checksum{};
 };
 
 // Parses <CompleteMultipartUpload><Part><PartNumber/><ETag/>[<ChecksumALG/>]</Part>...;

@@ -15,6 +15,7 @@ namespace {
 
 constexpr std::string_view kCheckLabel = "strongbox/sse-c/check/v1";
 constexpr std::string_view kWrapLabel = "strongbox/sse-c/wrap/v1";
+constexpr std::string_view kEtagLabel = "strongbox/sse-c/etag/v1";
 constexpr uint8_t kSealedFormat = 1;
 
 absl::Status BadHeaders(std::string_view why) {
@@ -44,6 +45,14 @@ std::string WrapAad(const EncryptionContext& context) {
 }
 
 }  // namespace
+
+absl::StatusOr<std::string> SseCKey::Etag(std::string_view plaintext_md5) const {
+  std::string message(kEtagLabel);
+  message.append(plaintext_md5.data(), plaintext_md5.size());
+  SB_ASSIGN_OR_RETURN(std::string mac, internal::HmacSha256(key_.view(), message));
+  mac.resize(16);
+  return mac;
+}
 
 absl::StatusOr<SseCKey> SseCKey::FromHeaders(std::string_view algorithm, std::string_view key_b64,
                                              std::string_view key_md5_b64) {

@@ -38,6 +38,12 @@ class SseCKey {
   // Base64 MD5 of the key, which S3 echoes back in responses.
   const std::string& key_md5_b64() const { return key_md5_b64_; }
 
+  // The ETag of an SSE-C object or part with this plaintext MD5: 16 bytes of an HMAC under
+  // the customer key, so the same data under the same key gets the same ETag (a re-sent
+  // part matches its listed one) while the ETag reveals nothing of the data to anyone
+  // without the key (S3: an SSE-C ETag is not the MD5 of the data).
+  absl::StatusOr<std::string> Etag(std::string_view plaintext_md5) const;
+
   // A fresh check with a random salt. Internal if the CSPRNG or OpenSSL fails.
   absl::StatusOr<KeyCheck> NewKeyCheck() const;
   // OK if this key made `check`; PermissionDenied(kAccessDenied) if not;

@@ -58,6 +58,20 @@ TEST(SseCKeyTest, RejectsBadHeaders) {
   }
 }
 
+TEST(SseCKeyTest, EtagIsStablePerKeyAndHidesTheMd5) {
+  const std::string md5(16, '\x11');
+  auto a = MakeKey('a').Etag(md5);
+  auto again = MakeKey('a').Etag(md5);
+  auto other_key = MakeKey('b').Etag(md5);
+  auto other_data = MakeKey('a').Etag(std::string(16, '\x22'));
+  ASSERT_TRUE(a.ok() && again.ok() && other_key.ok() && other_data.ok());
+  EXPECT_EQ(a->size(), 16u);
+  EXPECT_EQ(*a, *again);  // a re-sent part keeps its ETag
+  EXPECT_NE(*a, *other_key);
+  EXPECT_NE(*a, *other_data);
+  EXPECT_NE(*a, md5);
+}
+
 TEST(SseCKeyTest, KeyCheckTellsRightFromWrongKey) {
   const SseCKey right = MakeKey('r');
   auto check = right.NewKeyCheck();
