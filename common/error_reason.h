@@ -75,6 +75,9 @@ enum class ErrorReason {
   kConditionalRequestConflict,       // 409: a conditional write raced another write to the key
   kNoSuchCorsConfiguration,          // GetBucketCors on a bucket without CORS rules
   kCorsForbidden,                    // 403 AccessForbidden: a preflight no CORS rule allows
+  kMalformedPostRequest,             // a POST upload body that is not multipart/form-data
+  kMaxPostPreDataLengthExceeded,     // POST upload fields before the file over 20 KiB
+  kInvalidPolicyDocument,            // a POST upload policy that is not base64 JSON as AWS's
 };
 
 // Returns `status` with `reason` attached (no-op for OK).
