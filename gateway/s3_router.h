@@ -88,6 +88,7 @@ enum class Operation {
   kCorsPreflight,  // OPTIONS on a bucket or object: unauthenticated, as S3
   // Object operations.
   kPutObject,
+  kPostObject,  // POST /bucket with multipart/form-data (browser uploads)
   kCopyObject,
   kGetObject,
   kHeadObject,

@@ -111,6 +111,8 @@ absl::Status Dispatch(RequestContext& ctx, Services& s) {
     case Operation::kDeleteObject:
     case Operation::kCopyObject:
       return HandleObjectOperation(ctx, s);
+    case Operation::kPostObject:
+      return HandlePostObject(ctx, s);
     case Operation::kCreateMultipartUpload:
     case Operation::kUploadPart:
     case Operation::kUploadPartCopy:
