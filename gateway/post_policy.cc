@@ -74,6 +74,7 @@ bool FieldName(const boost::json::value& v, std::string* out) {
 absl::Status ParseCondition(const boost::json::value& c, PostPolicy& policy) {
   const std::string text = boost::json::serialize(c);
   if (c.is_object()) {
+    if (c.as_object().empty()) return InvalidPolicy(absl::StrCat("Invalid Condition: ", text));
     for (const auto& [k, v] : c.as_object()) {
       if (!v.is_string()) return InvalidPolicy(absl::StrCat("Invalid Simple-Condition: ", text));
       PostPolicyCondition cond;
@@ -118,10 +119,12 @@ absl::Status ParseCondition(const boost::json::value& c, PostPolicy& policy) {
 }
 
 // Fields the policy need not mention (AWS "Creating a POST policy": the signature fields,
-// the policy itself, the file, and x-ignore-*).
+// the policy itself, the file, and x-ignore-*). An x-amz-checksum-* field can only make the
+// upload fail (it is verified over the file), so it needs no condition either.
 bool Exempt(std::string_view name) {
   return name == "file" || name == "policy" || name == "signature" || name == "x-amz-signature" ||
-         name == "awsaccesskeyid" || name.starts_with("x-ignore-");
+         name == "awsaccesskeyid" || name.starts_with("x-ignore-") ||
+         name.starts_with("x-amz-checksum-");
 }
 
 bool Meets(const PostPolicyCondition& cond, std::string_view value) {
@@ -170,10 +173,14 @@ absl::Status CheckPostPolicy(const PostPolicy& policy, const PostForm& form,
   if (now > policy.expiration) return Denied("Policy expired.");
   for (const PostPolicyCondition& cond : policy.conditions) {
     const std::string* value = nullptr;
-    std::string bucket_value;
+    std::string computed;
     if (cond.field == "bucket") {
-      bucket_value = std::string(bucket);
-      value = &bucket_value;
+      computed = std::string(bucket);
+      value = &computed;
+    } else if (cond.field == "key" && form.Field("key") != nullptr) {
+      // The key as stored: ${filename} substituted (ceph/s3-tests set_key_from_filename).
+      computed = PostObjectKey(form).value_or(std::string());
+      value = &computed;
     } else {
       value = form.Field(cond.field);
     }
@@ -307,7 +314,9 @@ absl::StatusOr<std::string> PostObjectKey(const PostForm& form) {
         "Bucket POST must contain a field named 'key'. If it is specified, please check the "
         "order of the fields.");
   }
-  return absl::StrReplaceAll(AsAbsl(*key), {{"${filename}", AsAbsl(form.filename)}});
+  std::string out = absl::StrReplaceAll(AsAbsl(*key), {{"${filename}", AsAbsl(form.filename)}});
+  if (out.empty()) return InvalidArgument("The key is empty once ${filename} is substituted.");
+  return out;
 }
 
 }  // namespace sb::gateway

@@ -39,15 +39,16 @@ struct PostPolicy {
 // Decodes `policy_base64` and parses it. InvalidArgument(kInvalidPolicyDocument) for bad
 // base64 or JSON, a missing or unparsable "expiration" (ISO 8601, "2007-12-01T12:00:00.000Z";
 // the key names are case-sensitive, as AWS), "conditions" that is not a list, or a condition
-// that is not {"field": "value"}, ["eq"|"starts-with", "$field", "value"] or
+// that is not {"field": "value", ...} (at least one), ["eq"|"starts-with", "$field", "value"] or
 // ["content-length-range", min, max].
 absl::StatusOr<PostPolicy> ParsePostPolicy(std::string_view policy_base64);
 
 // Checks `form` against `policy` at `now` for an upload into `bucket` (the "bucket"
-// condition names the URL's bucket). PermissionDenied(kAccessDenied) "Invalid according to
-// Policy: ..." if the policy expired, a condition fails (a condition on an absent field
-// fails), or a field other than file, policy, signature, x-amz-signature, AWSAccessKeyId and
-// x-ignore-* has no condition. content-length-range is checked on the file by
+// condition names the URL's bucket; the "key" one the key with ${filename} substituted).
+// PermissionDenied(kAccessDenied) "Invalid according to Policy: ..." if the policy expired, a
+// condition fails (a condition on an absent field fails), or a field other than file, policy,
+// signature, x-amz-signature, AWSAccessKeyId, x-ignore-* and x-amz-checksum-* has no
+// condition. content-length-range is checked on the file by
 // CheckPostContentLength.
 absl::Status CheckPostPolicy(const PostPolicy& policy, const PostForm& form,
                              std::string_view bucket, absl::Time now);

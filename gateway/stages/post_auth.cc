@@ -1,12 +1,16 @@
 #include "gateway/stages/post_auth.h"
 
+#include <cstring>
 #include <memory>
 #include <utility>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/absl_compat.h"
 #include "common/error_reason.h"
 #include "common/status_macros.h"
+#include "gateway/checksum_source.h"
+#include "gateway/payload_verify.h"
 #include "gateway/post_form.h"
 #include "gateway/post_policy.h"
 
@@ -36,6 +40,28 @@ class LengthRangeSource final : public BodySource {
   const PostPolicy* policy_;
   uint64_t total_ = 0;
 };
+
+// An x-amz-checksum-<algorithm> field is verified over the file, as the header is over a
+// PutObject body (BadDigest at the end; nothing is stored).
+absl::Status InstallChecksumCheck(RequestContext& ctx, const PostForm& form) {
+  for (const auto& [name, value] : form.fields) {
+    if (!name.starts_with("x-amz-checksum-") || name == "x-amz-checksum-type" ||
+        name == "x-amz-checksum-algorithm") {
+      continue;
+    }
+    const std::string algorithm = name.substr(strlen("x-amz-checksum-"));
+    auto calc = ChecksumCalculator::Create(algorithm);
+    if (!calc.ok()) {
+      return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kInvalidRequest,
+                       absl::StrCat("Unsupported checksum algorithm: ", algorithm));
+    }
+    ctx.WrapBody(std::make_unique<ChecksumCheckSource>(&ctx.current_body(), std::move(*calc),
+                                                       absl::AsciiStrToUpper(algorithm), value,
+                                                       nullptr, ""));
+    return absl::OkStatus();
+  }
+  return absl::OkStatus();
+}
 
 bool HasSignatureFields(const PostForm& form) {
   for (std::string_view name :
@@ -70,7 +96,7 @@ absl::Status AuthenticatePostUpload(RequestContext& ctx, const policy::IdentityS
     // No credentials at all: an anonymous upload, which only a bucket policy can allow.
     p.anonymous = true;
     ctx.auth.sigv4.anonymous = true;
-    return absl::OkStatus();
+    return InstallChecksumCheck(ctx, post.form);
   }
   SecretLookup lookup = [&identities](std::string_view key) -> absl::StatusOr<std::string> {
     auto cred = identities.Lookup(key);
@@ -100,7 +126,7 @@ absl::Status AuthenticatePostUpload(RequestContext& ctx, const policy::IdentityS
   if (post.policy->length_range.has_value()) {
     ctx.WrapBody(std::make_unique<LengthRangeSource>(&ctx.current_body(), &*post.policy));
   }
-  return absl::OkStatus();
+  return InstallChecksumCheck(ctx, post.form);
 }
 
 }  // namespace sb::gateway

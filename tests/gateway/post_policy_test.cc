@@ -118,6 +118,9 @@ TEST(PostPolicyTest, RefusesMalformedDocuments) {
             ErrorReason::kInvalidPolicyDocument);
   EXPECT_EQ(reason(R"({"expiration": "2030-01-01T00:00:00Z", "conditions": ["eq"]})"),
             ErrorReason::kInvalidPolicyDocument);
+  // An empty condition (ceph/s3-tests test_post_object_empty_conditions).
+  EXPECT_EQ(reason(R"({"expiration": "2030-01-01T00:00:00Z", "conditions": [{ }]})"),
+            ErrorReason::kInvalidPolicyDocument);
 }
 
 PostForm Form(std::vector<std::pair<std::string, std::string>> fields) {
@@ -171,6 +174,15 @@ TEST(PostPolicyTest, Conditions) {
             "$x-amz-meta-y");
 }
 
+TEST(PostPolicyTest, KeyConditionSeesTheSubstitutedFilename) {
+  PostPolicy p = Parse(R"([["starts-with", "$key", "foo"]])");
+  PostForm form = Form({{"key", "${filename}"}, {"x-amz-checksum-sha256", "abc="}});
+  form.filename = "foo.txt";
+  EXPECT_TRUE(CheckPostPolicy(p, form, "b", At(2029, 1, 1)).ok());  // checksums need none
+  form.filename = "bar.txt";
+  EXPECT_EQ(GetReason(CheckPostPolicy(p, form, "b", At(2029, 1, 1))), ErrorReason::kAccessDenied);
+}
+
 TEST(PostPolicyTest, ContentTypeListsNeedEachPrefix) {
   PostPolicy p = Parse(R"([["starts-with", "$Content-Type", "image/"]])");
   const absl::Time now = At(2029, 1, 1);
@@ -204,6 +216,9 @@ TEST(PostPolicyTest, KeyWithFilename) {
   EXPECT_EQ(*key, "up/a b.txt/a b.txt");
   EXPECT_EQ(GetReason(PostObjectKey(Form({})).status()), ErrorReason::kInvalidArgument);
   EXPECT_EQ(GetReason(PostObjectKey(Form({{"key", ""}})).status()), ErrorReason::kInvalidArgument);
+  // A key that is only ${filename}, for a file part without a filename.
+  EXPECT_EQ(GetReason(PostObjectKey(Form({{"key", "${filename}"}})).status()),
+            ErrorReason::kInvalidArgument);
 }
 
 TEST(PostSignatureTest, SigV4MatchesOpenSslHmac) {

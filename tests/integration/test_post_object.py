@@ -160,6 +160,16 @@ class PostObjectTest(SbctlServerTestCase):
         resp = self.post(fields)
         self.assertEqual((resp.status_code, error_code(resp)), (403, "SignatureDoesNotMatch"))
 
+    def test_checksum_field_is_verified(self):
+        fields = dict(self.v2_fields([["starts-with", "$key", ""]]), key="sum")
+        good = base64.b64encode(hashlib.sha256(b"hello").digest()).decode()
+        resp = self.post(dict(fields, **{"x-amz-checksum-sha256": good}))
+        self.assertEqual(resp.status_code, 204, resp.text)
+        bad = base64.b64encode(hashlib.sha256(b"other").digest()).decode()
+        resp = self.post(dict(fields, key="sum2", **{"x-amz-checksum-sha256": bad}))
+        self.assertEqual((resp.status_code, error_code(resp)), (400, "BadDigest"))
+        self.assertClientError(self.s3.head_object, "404", 404, Bucket=self.bucket, Key="sum2")
+
     def test_expired_and_malformed_policies(self):
         fields = dict(self.v2_fields([["starts-with", "$key", ""]], expires_in=-60), key="x")
         resp = self.post(fields)
