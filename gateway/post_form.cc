@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <limits>
+#include <memory>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -110,15 +111,15 @@ MultipartFormSource::MultipartFormSource(BodySource* body, std::string boundary,
 
 absl::StatusOr<bool> MultipartFormSource::Fill() {
   if (body_done_) return false;
-  const size_t old = buf_.size();
-  buf_.resize(old + kReadChunk);
-  absl::StatusOr<size_t> n = body_->Read(buf_.data() + old, kReadChunk);
-  buf_.resize(old + (n.ok() ? *n : 0));
-  if (!n.ok()) return n.status();
-  if (*n == 0) {
+  // Read into a fixed chunk and append what came: growing buf_ by a whole chunk per read
+  // would zero 64 KiB for every byte a slow client trickles in.
+  if (chunk_ == nullptr) chunk_ = std::make_unique<char[]>(kReadChunk);
+  SB_ASSIGN_OR_RETURN(size_t n, body_->Read(chunk_.get(), kReadChunk));
+  if (n == 0) {
     body_done_ = true;
     return false;
   }
+  buf_.append(chunk_.get(), n);
   return true;
 }
 

@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -79,6 +80,7 @@ class MultipartFormSource final : public BodySource {
   BodySource* body_;
   std::string delimiter_;  // "\r\n--" + boundary
   size_t max_field_bytes_;
+  std::unique_ptr<char[]> chunk_;  // one body read
   std::string buf_;
   size_t pos_ = 0;  // first unconsumed byte of buf_
   bool body_done_ = false;
