@@ -87,11 +87,15 @@ std::string UriEncoded(std::string_view s, bool encode_slash) {
   return out;
 }
 
-// The object's URL, path style, as the client addressed this server.
+// The object's URL, addressed as the client addressed the bucket: path style
+// (host/bucket/key), or virtual-host style (bucket.domain/key), where a POST's path is "/".
 std::string ObjectLocation(const RequestContext& ctx) {
   const std::string* host = ctx.http.Header("host");
-  return absl::StrCat(ctx.http.tls ? "https://" : "http://", host != nullptr ? *host : "", "/",
-                      UriEncoded(ctx.req.bucket, true), "/", UriEncoded(ctx.req.key, false));
+  std::string url =
+      absl::StrCat(ctx.http.tls ? "https://" : "http://", host != nullptr ? *host : "", "/");
+  if (ctx.req.raw_path != "/") absl::StrAppend(&url, UriEncoded(ctx.req.bucket, true), "/");
+  absl::StrAppend(&url, UriEncoded(ctx.req.key, false));
+  return url;
 }
 
 absl::Status Respond(RequestContext& ctx, const PostForm& form, const metadata::ObjectRecord& rec) {
