@@ -220,6 +220,43 @@ class PostObjectTest(SbctlServerTestCase):
         resp = self.post(fields)
         self.assertEqual((resp.status_code, error_code(resp)), (403, "InvalidAccessKeyId"))
 
+    def test_sts_temporary_credentials_need_their_token(self):
+        import boto3
+        from botocore.config import Config
+        self.sbctl("user", "add", "t", "temp")
+        doc = {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "s3:PutObject",
+             "Resource": f"arn:aws:s3:::{self.bucket}/*"}]}
+        path = Path(self.tmp.name) / "temp.json"
+        path.write_text(json.dumps(doc))
+        self.sbctl("policy", "create", "t", "temp-put", str(path))
+        self.sbctl("policy", "attach", "t", "temp-put", "--user", "temp")
+        key = self.sbctl_json("key", "create", "t", "temp")
+        sts = boto3.session.Session().client(
+            "sts", endpoint_url=self.server.endpoint, region_name="us-east-1",
+            aws_access_key_id=key["accessKey"], aws_secret_access_key=key["secretKey"],
+            config=Config(retries={"total_max_attempts": 1}))
+        creds = sts.assume_role(RoleArn="arn:aws:iam::000000000000:role/any-role",
+                                RoleSessionName="upload", DurationSeconds=900)["Credentials"]
+        s3 = boto3.session.Session().client(
+            "s3", endpoint_url=self.server.endpoint, region_name="us-east-1",
+            aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
+            aws_session_token=creds["SessionToken"],
+            config=Config(s3={"addressing_style": "path"}, signature_version="s3v4"))
+        post = s3.generate_presigned_post(Bucket=self.bucket, Key="temp.txt", ExpiresIn=600)
+        self.assertEqual(post["fields"]["x-amz-security-token"], creds["SessionToken"])
+        files = list(post["fields"].items()) + [("file", ("t.txt", b"temporary"))]
+        resp = requests.post(post["url"], files=files, timeout=30)
+        self.assertEqual(resp.status_code, 204, resp.text)
+        got = self.s3.get_object(Bucket=self.bucket, Key="temp.txt")["Body"].read()
+        self.assertEqual(got, b"temporary")
+        # The same temporary key without its session token (V2 form) is refused.
+        fields = dict(self.v2_fields([["starts-with", "$key", ""]],
+                                     access_key=creds["AccessKeyId"],
+                                     secret_key=creds["SecretAccessKey"]), key="notoken.txt")
+        resp = self.post(fields)
+        self.assertEqual((resp.status_code, error_code(resp)), (400, "InvalidToken"))
+
     def test_malformed_bodies_get_s3_errors(self):
         headers = {"Content-Type": "multipart/form-data; boundary=xyz"}
         resp = requests.post(self.url, data=b"--xyz\r\nno colon here\r\n\r\n", headers=headers,
