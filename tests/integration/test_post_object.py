@@ -20,7 +20,8 @@ import requests
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "testing"))
 
-from server_harness import SbctlServerTestCase, main, unique_bucket  # noqa: E402
+from server_harness import (SbctlServerTestCase, ServerTestCase, main,  # noqa: E402
+                            unique_bucket)
 
 NS = "{http://s3.amazonaws.com/doc/2006-03-01/}"
 
@@ -289,6 +290,31 @@ class PostObjectTest(SbctlServerTestCase):
                              headers={"Content-Type": "multipart/form-data; boundary=xyz"})
         self.assertEqual((resp.status_code, error_code(resp)), (400, "MalformedPOSTRequest"))
         self.assertEqual(self.s3.list_objects_v2(Bucket=self.bucket).get("KeyCount"), 0)
+
+
+class VirtualHostPostTest(ServerTestCase):
+    """A POST to BUCKET.DOMAIN/ (virtual-host style) stores under that bucket and names the
+    object in that style."""
+    server_args = ("--domain", "s3.test")
+
+    def test_post_to_virtual_host(self):
+        bucket = unique_bucket("post-vh")
+        self.s3.create_bucket(Bucket=bucket)
+        doc = {"expiration": expiry(600), "conditions": [
+            {"bucket": bucket}, ["starts-with", "$key", ""], {"success_action_status": "201"}]}
+        policy = base64.b64encode(json.dumps(doc).encode()).decode()
+        signature = base64.b64encode(hmac.new(self.server.secret_key.encode(), policy.encode(),
+                                              hashlib.sha1).digest()).decode()
+        fields = [("key", "vh/${filename}"), ("AWSAccessKeyId", self.server.access_key),
+                  ("policy", policy), ("signature", signature), ("success_action_status", "201"),
+                  ("file", ("v.txt", b"virtual post"))]
+        host = f"{bucket}.s3.test:{self.server.port}"
+        resp = requests.post(self.server.url("/"), files=fields, headers={"Host": host},
+                             timeout=30)
+        self.assertEqual(resp.status_code, 201, resp.text)
+        self.assertEqual(resp.headers["Location"], f"http://{host}/vh/v.txt")
+        got = self.s3.get_object(Bucket=bucket, Key="vh/v.txt")["Body"].read()
+        self.assertEqual(got, b"virtual post")
 
 
 if __name__ == "__main__":
