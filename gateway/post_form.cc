@@ -269,12 +269,17 @@ absl::StatusOr<PostForm> MultipartFormSource::ReadFields() {
 
 absl::Status MultipartFormSource::DrainRest() {
   // Fields after the file are ignored (AWS); the body is read to its end so the
-  // connection stays usable.
+  // connection stays usable, but not without bound (a file's size is bounded, so is this).
+  uint64_t drained = buf_.size() - pos_;
   pos_ = buf_.size();
   Compact();
   for (;;) {
+    if (drained > kMaxPostBytesAfterFile) {
+      return Malformed("Too much data follows the file.");
+    }
     SB_ASSIGN_OR_RETURN(bool more, Fill());
     if (!more) return absl::OkStatus();
+    drained += buf_.size() - pos_;
     pos_ = buf_.size();
     Compact();
   }

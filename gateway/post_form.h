@@ -22,6 +22,8 @@ namespace sb::gateway {
 
 // AWS refuses more than 20 KiB of form data before the file ("MaxPostPreDataLengthExceeded").
 inline constexpr size_t kMaxPostFieldBytes = 20 * 1024;
+// What may follow the file (ignored fields, the closing delimiter) before the body is refused.
+inline constexpr uint64_t kMaxPostBytesAfterFile = 1024 * 1024;
 
 // The fields of a POST upload, in the order sent. Names are lowercased (AWS matches them
 // case-insensitively); values are as sent.
@@ -54,7 +56,8 @@ class MultipartFormSource final : public BodySource {
   absl::StatusOr<PostForm> ReadFields();
 
   // The file's content; 0 once its closing delimiter is reached (the rest of the body is
-  // then drained). MalformedPostRequest if the body ends before that delimiter.
+  // then drained). MalformedPostRequest if the body ends before that delimiter or more than
+  // kMaxPostBytesAfterFile follow it.
   absl::StatusOr<size_t> Read(char* buf, size_t max) override;
 
   // Bytes of file content returned so far.

@@ -157,6 +157,21 @@ TEST(MultipartFormSourceTest, FieldsAreBounded) {
   EXPECT_EQ(GetReason(lsrc.ReadFields().status()), ErrorReason::kMaxPostPreDataLengthExceeded);
 }
 
+TEST(MultipartFormSourceTest, WhatFollowsTheFileIsBounded) {
+  const std::string head = Part("key", "k") + FilePart("abc");
+  StringSource ok_raw(head + Part("after", std::string(1000, 'a')) + Close(), 4096);
+  MultipartFormSource ok_src(&ok_raw, kBoundary);
+  ASSERT_TRUE(ok_src.ReadFields().ok());
+  auto file = ReadAll(ok_src, 4096);
+  ASSERT_TRUE(file.ok()) << file.status();
+  EXPECT_EQ(*file, "abc");
+  StringSource raw(head + Part("after", std::string(kMaxPostBytesAfterFile + 1, 'a')) + Close(),
+                   64 * 1024);
+  MultipartFormSource src(&raw, kBoundary);
+  ASSERT_TRUE(src.ReadFields().ok());
+  EXPECT_EQ(GetReason(ReadAll(src, 4096).status()), ErrorReason::kMalformedPostRequest);
+}
+
 TEST(MultipartFormSourceTest, ReadBeforeFieldsFails) {
   StringSource raw(Part("key", "k") + FilePart("x") + Close());
   MultipartFormSource src(&raw, kBoundary);
