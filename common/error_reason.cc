@@ -101,6 +101,9 @@ std::string_view ReasonName(ErrorReason reason) {
     SB_REASON_CASE(CorsForbidden)
     SB_REASON_CASE(NoSuchPublicAccessBlockConfiguration)
     SB_REASON_CASE(OwnershipControlsNotFound)
+    SB_REASON_CASE(MalformedPostRequest)
+    SB_REASON_CASE(MaxPostPreDataLengthExceeded)
+    SB_REASON_CASE(InvalidPolicyDocument)
 #undef SB_REASON_CASE
   }
   return "Unknown";

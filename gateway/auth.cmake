@@ -5,6 +5,8 @@ add_library(sb_gateway_auth
   aws_chunked.cc
   payload_verify.cc
   checksum_combine.cc
+  post_form.cc
+  post_policy.cc
   internal/sigv4_canonical.cc
   internal/sigv4_crypto.cc
   internal/crc64nvme.cc)
@@ -13,4 +15,4 @@ target_include_directories(sb_gateway_auth PUBLIC ${PROJECT_SOURCE_DIR})
 # OpenSSL is public: aws_chunked.h and payload_verify.h hold EVP digest contexts.
 target_link_libraries(sb_gateway_auth
   PUBLIC sb::common OpenSSL::Crypto absl::status absl::statusor absl::time
-  PRIVATE PkgConfig::ISAL absl::strings absl::synchronization absl::flat_hash_map)
+  PRIVATE PkgConfig::ISAL Boost::json absl::strings absl::synchronization absl::flat_hash_map)

@@ -22,6 +22,7 @@ add_library(sb_gateway
   ${CMAKE_CURRENT_SOURCE_DIR}/stages/parse_stage.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/stages/authenticate_stage.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/stages/bearer_auth.cc
+  ${CMAKE_CURRENT_SOURCE_DIR}/stages/post_auth.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/stages/authorize_stage.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/stages/request_conditions.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/stages/object_lock_conditions.cc
@@ -35,6 +36,7 @@ add_library(sb_gateway
   ${CMAKE_CURRENT_SOURCE_DIR}/handlers/cors_handlers.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/handlers/public_access_handlers.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/handlers/object_handlers.cc
+  ${CMAKE_CURRENT_SOURCE_DIR}/handlers/post_object_handlers.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/handlers/multipart_handlers.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/handlers/list_handlers.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/handlers/admin_handlers.cc

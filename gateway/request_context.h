@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,6 +13,7 @@
 #include "absl/time/time.h"
 #include "gateway/body_source.h"
 #include "gateway/http_types.h"
+#include "gateway/post_policy.h"
 #include "gateway/s3_request.h"
 #include "gateway/sigv4.h"
 #include "policy/authorizer.h"
@@ -21,9 +23,18 @@ namespace sb::gateway {
 
 class ChecksumCheckSource;
 
+// A POST Object upload: its form fields (read before the file) and, when signed, its policy.
+struct PostUpload {
+  PostForm form;
+  std::optional<PostPolicy> policy;  // absent for an anonymous upload
+  bool signature_v2 = false;         // the POST-only V2 form (AWSAccessKeyId + signature)
+};
+
 struct AuthSlice {
   policy::Principal principal;
   SigV4Result sigv4;
+  // POST Object only: read by the Authenticate stage, which authenticates from the form.
+  std::optional<PostUpload> post{};
   // STS only: the form-encoded body, read (and hashed) before the signature check because
   // STS clients sign the body's hash without sending x-amz-content-sha256.
   std::string sts_form{};

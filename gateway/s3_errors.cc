@@ -165,6 +165,16 @@ Entry ReasonEntry(ErrorReason reason) {
     case ErrorReason::kOwnershipControlsNotFound:
       return {404, "OwnershipControlsNotFoundError",
               "The bucket ownership controls were not found"};
+    case ErrorReason::kMalformedPostRequest:
+      return {400, "MalformedPOSTRequest",
+              "The body of your POST request is not well-formed multipart/form-data."};
+    case ErrorReason::kMaxPostPreDataLengthExceeded:
+      return {400, "MaxPostPreDataLengthExceededError",
+              "Your POST request fields preceding the upload file were too large."};
+    case ErrorReason::kInvalidPolicyDocument:
+      return {400, "InvalidPolicyDocument",
+              "The content of the form does not meet the conditions specified in the policy "
+              "document."};
     case ErrorReason::kAccessControlListNotSupported:
       return {400, "AccessControlListNotSupported", "The bucket does not allow ACLs"};
     case ErrorReason::kMalformedPolicy:

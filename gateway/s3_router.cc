@@ -227,7 +227,7 @@ Operation RouteBucket(const RouteInput& in) {
   if (m == "HEAD") return Operation::kHeadBucket;
   if (m == "DELETE") return Operation::kDeleteBucket;
   if (m == "POST" && Has(in, "delete")) return Operation::kDeleteObjects;
-  if (m == "POST") return Operation::kNotImplemented;  // browser POST uploads
+  if (m == "POST") return Operation::kPostObject;  // browser form uploads
   return Operation::kUnknown;
 }
 
@@ -454,6 +454,8 @@ std::string_view OperationName(Operation op) {
       return "PutObject";
     case Operation::kCopyObject:
       return "CopyObject";
+    case Operation::kPostObject:
+      return "PostObject";
     case Operation::kGetObject:
       return "GetObject";
     case Operation::kHeadObject:

@@ -94,6 +94,7 @@ enum class Operation {
   kDeleteBucketOwnershipControls,
   // Object operations.
   kPutObject,
+  kPostObject,  // POST /bucket with multipart/form-data (browser uploads)
   kCopyObject,
   kGetObject,
   kHeadObject,

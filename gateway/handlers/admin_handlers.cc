@@ -112,6 +112,8 @@ absl::Status Dispatch(RequestContext& ctx, Services& s) {
     case Operation::kCopyObject:
     case Operation::kGetObjectAttributes:
       return HandleObjectOperation(ctx, s);
+    case Operation::kPostObject:
+      return HandlePostObject(ctx, s);
     case Operation::kCreateMultipartUpload:
     case Operation::kUploadPart:
     case Operation::kUploadPartCopy:

@@ -60,6 +60,8 @@ absl::Status HandlePublicAccessOperation(RequestContext& ctx, Services& s);
 // the bucket's CORS rules allows for its method.
 void AddCorsResponseHeaders(RequestContext& ctx, Services& s);
 absl::Status HandleObjectOperation(RequestContext& ctx, Services& s);
+// POST Object (browser form upload), authenticated by the Authenticate stage from its form.
+absl::Status HandlePostObject(RequestContext& ctx, Services& s);
 absl::Status HandleMultipartOperation(RequestContext& ctx, Services& s);
 absl::Status HandleListOperation(RequestContext& ctx, Services& s);
 absl::Status HandleAdminOperation(RequestContext& ctx, Services& s);

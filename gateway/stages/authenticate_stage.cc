@@ -10,6 +10,7 @@
 #include "gateway/internal/sigv4_crypto.h"
 #include "gateway/payload_verify.h"
 #include "gateway/stages/bearer_auth.h"
+#include "gateway/stages/post_auth.h"
 #include "gateway/stages/stages.h"
 
 namespace sb::gateway {
@@ -84,9 +85,9 @@ const std::string* SecurityToken(const RequestContext& ctx) {
   return ctx.req.Query("X-Amz-Security-Token");
 }
 
-// STS credentials are valid only with their session token; other keys never carry one.
-absl::Status CheckSessionToken(const RequestContext& ctx, const policy::Credential& cred) {
-  const std::string* token = SecurityToken(ctx);
+}  // namespace
+
+absl::Status CheckSessionToken(const std::string* token, const policy::Credential& cred) {
   if (cred.session_token_sha256.empty()) {
     if (token == nullptr) return absl::OkStatus();
     return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kInvalidToken,
@@ -106,12 +107,24 @@ absl::Status CheckSessionToken(const RequestContext& ctx, const policy::Credenti
   return absl::OkStatus();
 }
 
-}  // namespace
+void SetPrincipal(policy::Principal& p, const policy::Credential& cred) {
+  p.access_key = cred.access_key;
+  p.user = cred.user;
+  p.is_root = cred.is_root;
+  p.user_id = cred.user_id;
+  p.groups = cred.groups;
+  p.key_policy = cred.key_policy;
+  p.key_kind = cred.kind;
+}
 
 absl::Status AuthenticateStage::Run(RequestContext& ctx) {
   // A metrics scraper's bearer token (gateway/stages/bearer_auth.h); no body to decode.
   SB_ASSIGN_OR_RETURN(bool bearer, AuthenticateBearer(ctx, identities_, clock_.Now()));
   if (bearer) return absl::OkStatus();
+  if (ctx.req.op == Operation::kPostObject) {
+    // A browser form upload carries its credentials in the form (gateway/stages/post_auth.h).
+    return AuthenticatePostUpload(ctx, identities_, clock_.Now(), region_);
+  }
   SigV4Request sreq;
   sreq.method = ctx.http.method;
   sreq.raw_path = ctx.req.raw_path;
@@ -143,14 +156,8 @@ absl::Status AuthenticateStage::Run(RequestContext& ctx) {
   p.anonymous = sig.anonymous;
   if (!sig.anonymous) {
     SB_ASSIGN_OR_RETURN(policy::Credential cred, identities_.Lookup(sig.access_key));
-    SB_RETURN_IF_ERROR(CheckSessionToken(ctx, cred));
-    p.access_key = cred.access_key;
-    p.user = cred.user;
-    p.is_root = cred.is_root;
-    p.user_id = cred.user_id;
-    p.groups = cred.groups;
-    p.key_policy = cred.key_policy;
-    p.key_kind = cred.kind;
+    SB_RETURN_IF_ERROR(CheckSessionToken(SecurityToken(ctx), cred));
+    SetPrincipal(p, cred);
     identities_.NoteUsed(cred.access_key);  // the signature verified
   }
 

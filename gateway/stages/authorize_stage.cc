@@ -54,6 +54,7 @@ std::string_view ActionFor(Operation op) {
     case Operation::kDeleteObject:
       return "s3:DeleteObject";
     case Operation::kPutObject:
+    case Operation::kPostObject:
     case Operation::kCopyObject:
     case Operation::kCreateMultipartUpload:
     case Operation::kUploadPart:

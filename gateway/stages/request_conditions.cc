@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "gateway/stages/object_lock_conditions.h"
+#include "gateway/xml/request_xml.h"
 
 namespace sb::gateway {
 namespace {
@@ -55,6 +56,22 @@ std::vector<std::pair<std::string, std::string>> HeaderTags(std::string_view tag
   return tags;
 }
 
+// A POST upload's form fields are its request headers: the same s3: keys from the fields
+// (the canned ACL is the `acl` field), and the tags of its x-amz-tagging XML document.
+void AddPostFormConditions(const PostForm& form, policy::eval::ContextMap& m) {
+  for (std::string_view name : kHeaderKeys) {
+    const std::string* v = form.Field(name == "x-amz-acl" ? "acl" : name);
+    if (v != nullptr) Put(m, std::string("s3:") + std::string(name), *v);
+  }
+  if (const std::string* tagging = form.Field("x-amz-tagging")) {
+    absl::StatusOr<std::vector<xml::Tag>> tags = xml::ParseTagging(*tagging);
+    if (!tags.ok()) return;  // the handler refuses it; a tag condition fails closed
+    std::vector<std::pair<std::string, std::string>> pairs;
+    for (const xml::Tag& t : *tags) pairs.emplace_back(t.key, t.value);
+    AddRequestObjectTags(pairs, m);
+  }
+}
+
 }  // namespace
 
 void AddRequestObjectTags(const std::vector<std::pair<std::string, std::string>>& tags,
@@ -90,10 +107,15 @@ policy::eval::ContextMap RequestConditions(const RequestContext& ctx) {
   if (const std::string* v = ctx.http.Header("x-amz-tagging")) {
     AddRequestObjectTags(HeaderTags(*v), m);
   }
+  if (ctx.auth.post.has_value()) AddPostFormConditions(ctx.auth.post->form, m);
   const SigV4Result& sig = ctx.auth.sigv4;
   if (!sig.anonymous && !sig.access_key.empty()) {
-    Put(m, "s3:signatureversion", "AWS4-HMAC-SHA256");
-    Put(m, "s3:authType", sig.presigned ? "REST-QUERY-STRING" : "REST-HEADER");
+    const bool v2 = ctx.auth.post.has_value() && ctx.auth.post->signature_v2;
+    Put(m, "s3:signatureversion", v2 ? "AWS" : "AWS4-HMAC-SHA256");
+    Put(m, "s3:authType",
+        ctx.auth.post.has_value() ? "POST"
+        : sig.presigned           ? "REST-QUERY-STRING"
+                                  : "REST-HEADER");
   }
   return m;
 }

@@ -26,6 +26,19 @@ std::string CopyPartResultXml(int64_t last_modified_unix_nanos, std::string_view
   return CopyResult("CopyPartResult", last_modified_unix_nanos, etag);
 }
 
+std::string PostResponseXml(std::string_view location, std::string_view bucket,
+                            std::string_view key, std::string_view etag) {
+  XmlBuilder b(256 + location.size() + bucket.size() + key.size());
+  b.Declaration();
+  b.OpenRoot("PostResponse");
+  b.Element("Location", location);
+  b.Element("Bucket", bucket);
+  b.Element("Key", key);
+  b.ETagElement("ETag", etag);
+  b.Close("PostResponse");
+  return b.Finish();
+}
+
 std::string TaggingXml(const std::vector<std::pair<std::string, std::string>>& tags) {
   XmlBuilder b(128 + tags.size() * 96);
   b.Declaration();

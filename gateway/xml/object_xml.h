@@ -1,4 +1,4 @@
-// Object-level S3 response documents: CopyObjectResult, CopyPartResult, Tagging and
+// Object-level S3 response documents: CopyObjectResult, CopyPartResult, PostResponse, Tagging and
 // DeleteResult (DeleteObjects). Pure functions, thread-safe. ETags are passed without quotes.
 #pragma once
 
@@ -14,6 +14,9 @@ namespace sb::gateway::xml {
 std::string CopyObjectResultXml(int64_t last_modified_unix_nanos, std::string_view etag);
 // CopyPartResult (UploadPartCopy): LastModified, ETag.
 std::string CopyPartResultXml(int64_t last_modified_unix_nanos, std::string_view etag);
+// PostResponse (POST Object with success_action_status 201): Location, Bucket, Key, ETag.
+std::string PostResponseXml(std::string_view location, std::string_view bucket,
+                            std::string_view key, std::string_view etag);
 
 struct DeletedEntry {
   std::string key;

@@ -5,4 +5,6 @@ sb_unit_test(NAME gateway_auth_test
     ${CMAKE_CURRENT_SOURCE_DIR}/aws_chunked_test.cc
     ${CMAKE_CURRENT_SOURCE_DIR}/payload_verify_test.cc
     ${CMAKE_CURRENT_SOURCE_DIR}/checksum_combine_test.cc
-  DEPS sb::gateway_auth OpenSSL::Crypto)
+    ${CMAKE_CURRENT_SOURCE_DIR}/post_form_test.cc
+    ${CMAKE_CURRENT_SOURCE_DIR}/post_policy_test.cc
+  DEPS sb::gateway_auth OpenSSL::Crypto absl::strings absl::time)

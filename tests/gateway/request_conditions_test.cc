@@ -77,5 +77,33 @@ TEST(RequestConditionsTest, RequestObjectTagsFromTheTaggingHeader) {
   EXPECT_THAT(Values(bad, "s3:RequestObjectTagKeys"), ElementsAre("b"));
 }
 
+// A POST upload's form fields stand for its headers; a signed one is authType POST.
+TEST(RequestConditionsTest, PostFormFieldsAreTheHeaders) {
+  HttpRequestHead head;
+  head.method = "POST";
+  head.target = "/b";
+  core_testing::StringBody body("");
+  core_testing::RecordingWriter out;
+  RequestContext ctx(head, body, out, absl::UnixEpoch());
+  ctx.req.http = &head;
+  ctx.req.op = Operation::kPostObject;
+  PostUpload& post = ctx.auth.post.emplace();
+  post.form.fields = {
+      {"acl", "private"},
+      {"x-amz-server-side-encryption", "AES256"},
+      {"x-amz-tagging",
+       "<Tagging><TagSet><Tag><Key>team</Key><Value>blue</Value></Tag></TagSet></Tagging>"}};
+  post.signature_v2 = true;
+  ctx.auth.sigv4.anonymous = false;
+  ctx.auth.sigv4.access_key = "AK";
+  auto m = RequestConditions(ctx);
+  EXPECT_THAT(Values(m, "s3:x-amz-acl"), ElementsAre("private"));
+  EXPECT_THAT(Values(m, "s3:x-amz-server-side-encryption"), ElementsAre("AES256"));
+  EXPECT_THAT(Values(m, "s3:RequestObjectTag/team"), ElementsAre("blue"));
+  EXPECT_THAT(Values(m, "s3:RequestObjectTagKeys"), ElementsAre("team"));
+  EXPECT_THAT(Values(m, "s3:authType"), ElementsAre("POST"));
+  EXPECT_THAT(Values(m, "s3:signatureversion"), ElementsAre("AWS"));
+}
+
 }  // namespace
 }  // namespace sb::gateway

@@ -62,8 +62,8 @@ TEST(RouterTest, BucketOperations) {
       {{"GET", "/b", {{"versions", ""}}}, Operation::kListObjectVersions},
       {{"GET", "/b", {{"versions", ""}, {"prefix", "p"}}}, Operation::kListObjectVersions},
       {{"POST", "/b", {{"delete", ""}}}, Operation::kDeleteObjects},
-      // Browser form POST uploads are a real S3 operation we do not implement.
-      {{"POST", "/b", {}}, Operation::kNotImplemented},
+      // Browser form POST uploads (multipart/form-data).
+      {{"POST", "/b", {}}, Operation::kPostObject},
       // PutBucketVersioning is not implemented (GET is).
       {{"PUT", "/b", {{"versioning", ""}}}, Operation::kPutBucketVersioning},
       {{"PATCH", "/b", {}}, Operation::kUnknown},
