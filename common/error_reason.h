@@ -77,9 +77,9 @@ enum class ErrorReason {
   kCorsForbidden,                    // 403 AccessForbidden: a preflight no CORS rule allows
   kNoSuchPublicAccessBlockConfiguration,  // GetPublicAccessBlock on a bucket without one
   kOwnershipControlsNotFound,             // GetBucketOwnershipControls after a delete
-  kMalformedPostRequest,             // a POST upload body that is not multipart/form-data
-  kMaxPostPreDataLengthExceeded,     // POST upload fields before the file over 20 KiB
-  kInvalidPolicyDocument,            // a POST upload policy that is not base64 JSON as AWS's
+  kMalformedPostRequest,                  // a POST upload body that is not multipart/form-data
+  kMaxPostPreDataLengthExceeded,          // POST upload fields before the file over 20 KiB
+  kInvalidPolicyDocument,                 // a POST upload policy that is not base64 JSON as AWS's
 };
 
 // Returns `status` with `reason` attached (no-op for OK).

@@ -104,6 +104,7 @@ absl::Status Respond(RequestContext& ctx, const PostForm& form, const metadata::
   HeaderList headers{{"ETag", Quoted(etag)}, {"Location", location}};
   AppendEncryptionHeaders(rec, headers, true);
   AppendVersionIdHeader(rec, false, headers);
+  AppendChecksumHeaders(rec.checksum_algorithm(), rec.checksum(), rec.checksum_type(), headers);
   const std::string* redirect = form.Field("success_action_redirect");
   if (redirect == nullptr) redirect = form.Field("redirect");  // the 2006 API's name
   if (redirect != nullptr &&
@@ -141,7 +142,7 @@ absl::Status HandlePostObject(RequestContext& ctx, Services& s) {
   view.req = ctx.req;
   view.req.http = &head;
   view.auth.principal = ctx.auth.principal;
-  SB_RETURN_IF_ERROR(CheckAclHeaders(view));
+  SB_RETURN_IF_ERROR(CheckAclHeaders(view, s.meta));
   SB_ASSIGN_OR_RETURN(metadata::ObjectRecord tmpl, ObjectTemplateFromRequest(view));
   if (const std::string* tagging = form.Field("x-amz-tagging")) {
     SB_ASSIGN_OR_RETURN(std::vector<xml::Tag> parsed, xml::ParseTagging(*tagging));
@@ -153,6 +154,7 @@ absl::Status HandlePostObject(RequestContext& ctx, Services& s) {
   SB_ASSIGN_OR_RETURN(EncryptionSpec encryption, EncryptionFromRequest(view));
   // The file's length is known only at its closing boundary.
   WriteChecks checks;
+  checks.checksum = ctx.checksum;
   SB_ASSIGN_OR_RETURN(metadata::ObjectRecord rec,
                       s.objects.PutObject(ctx.req.bucket, std::move(tmpl), ctx.body(), checks,
                                           encryption, WriteCondition{}));

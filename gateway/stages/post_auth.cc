@@ -55,9 +55,11 @@ absl::Status InstallChecksumCheck(RequestContext& ctx, const PostForm& form) {
       return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kInvalidRequest,
                        absl::StrCat("Unsupported checksum algorithm: ", algorithm));
     }
-    ctx.WrapBody(std::make_unique<ChecksumCheckSource>(&ctx.current_body(), std::move(*calc),
-                                                       absl::AsciiStrToUpper(algorithm), value,
-                                                       nullptr, ""));
+    auto source =
+        std::make_unique<ChecksumCheckSource>(&ctx.current_body(), std::move(*calc),
+                                              absl::AsciiStrToUpper(algorithm), value, nullptr, "");
+    ctx.checksum = source.get();  // stored with the object, as a PUT's
+    ctx.WrapBody(std::move(source));
     return absl::OkStatus();
   }
   return absl::OkStatus();
