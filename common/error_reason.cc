@@ -104,6 +104,7 @@ std::string_view ReasonName(ErrorReason reason) {
     SB_REASON_CASE(MalformedPostRequest)
     SB_REASON_CASE(MaxPostPreDataLengthExceeded)
     SB_REASON_CASE(InvalidPolicyDocument)
+    SB_REASON_CASE(NoSuchLifecycleConfiguration)
 #undef SB_REASON_CASE
   }
   return "Unknown";

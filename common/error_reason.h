@@ -80,6 +80,7 @@ enum class ErrorReason {
   kMalformedPostRequest,                  // a POST upload body that is not multipart/form-data
   kMaxPostPreDataLengthExceeded,          // POST upload fields before the file over 20 KiB
   kInvalidPolicyDocument,                 // a POST upload policy that is not base64 JSON as AWS's
+  kNoSuchLifecycleConfiguration,          // GetBucketLifecycleConfiguration on a bucket without one
 };
 
 // Returns `status` with `reason` attached (no-op for OK).

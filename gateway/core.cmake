@@ -35,6 +35,7 @@ add_library(sb_gateway
   ${CMAKE_CURRENT_SOURCE_DIR}/handlers/bucket_handlers.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/handlers/cors_handlers.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/handlers/public_access_handlers.cc
+  ${CMAKE_CURRENT_SOURCE_DIR}/handlers/lifecycle_handlers.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/handlers/object_handlers.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/handlers/post_object_handlers.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/handlers/multipart_handlers.cc

@@ -171,6 +171,8 @@ Entry ReasonEntry(ErrorReason reason) {
     case ErrorReason::kMaxPostPreDataLengthExceeded:
       return {400, "MaxPostPreDataLengthExceededError",
               "Your POST request fields preceding the upload file were too large."};
+    case ErrorReason::kNoSuchLifecycleConfiguration:
+      return {404, "NoSuchLifecycleConfiguration", "The lifecycle configuration does not exist"};
     case ErrorReason::kInvalidPolicyDocument:
       return {400, "InvalidPolicyDocument",
               "The content of the form does not meet the conditions specified in the policy "

@@ -192,6 +192,10 @@ Operation RouteBucket(const RouteInput& in) {
     return RouteBucketSetting(in, "cors", Operation::kGetBucketCors, Operation::kPutBucketCors,
                               Operation::kDeleteBucketCors);
   }
+  if (Has(in, "lifecycle")) {
+    return RouteBucketSetting(in, "lifecycle", Operation::kGetBucketLifecycle,
+                              Operation::kPutBucketLifecycle, Operation::kDeleteBucketLifecycle);
+  }
   if (Has(in, "publicAccessBlock")) {
     return RouteBucketSetting(in, "publicAccessBlock", Operation::kGetPublicAccessBlock,
                               Operation::kPutPublicAccessBlock,
@@ -364,6 +368,12 @@ std::string_view OperationName(Operation op) {
       return "GetBucketPolicyStatus";
     case Operation::kGetObjectAttributes:
       return "GetObjectAttributes";
+    case Operation::kGetBucketLifecycle:
+      return "GetBucketLifecycleConfiguration";
+    case Operation::kPutBucketLifecycle:
+      return "PutBucketLifecycleConfiguration";
+    case Operation::kDeleteBucketLifecycle:
+      return "DeleteBucketLifecycle";
     case Operation::kGetPublicAccessBlock:
       return "GetPublicAccessBlock";
     case Operation::kPutPublicAccessBlock:

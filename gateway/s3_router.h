@@ -92,6 +92,9 @@ enum class Operation {
   kGetBucketOwnershipControls,  // ?ownershipControls
   kPutBucketOwnershipControls,
   kDeleteBucketOwnershipControls,
+  kGetBucketLifecycle,  // ?lifecycle
+  kPutBucketLifecycle,
+  kDeleteBucketLifecycle,
   // Object operations.
   kPutObject,
   kPostObject,  // POST /bucket with multipart/form-data (browser uploads)

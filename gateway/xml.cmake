@@ -14,6 +14,7 @@ add_library(sb_gateway_xml
   xml/cors_xml.cc
   xml/bucket_config_xml.cc
   xml/object_attributes_xml.cc
+  xml/lifecycle_xml.cc
   xml/object_lock_xml.cc
   xml/pugi_util.cc
   xml/url_encode.cc

@@ -151,6 +151,15 @@ absl::StatusOr<Config> LoadConfig(int argc, char** argv, bool* exit_now) {
   app.add_option("--audit-segment-bytes", audit_segment_bytes,
                  "rotate audit segments at this size (default 67108864)")
       ->check(CLI::Range(uint64_t{4096}, uint64_t{1} << 34));
+  app.add_option("--lifecycle-interval", config.lifecycle_interval_seconds,
+                 "seconds between lifecycle passes over the buckets' rules (default 3600)")
+      ->check(CLI::Range(1, 86400));
+  app.add_option("--lifecycle-day-seconds", config.lifecycle_day_seconds,
+                 "TESTS ONLY: the length of a lifecycle day in seconds (default 86400)")
+      ->check(CLI::Range(1, 86400));
+  app.add_option("--lifecycle-max-deletes-per-second", config.lifecycle_max_deletes_per_second,
+                 "throttle of the lifecycle worker's deletions (default 1000)")
+      ->check(CLI::Range(1, 1000000));
   bool insecure_no_encryption = false;
   app.add_flag("--insecure-no-encryption", insecure_no_encryption,
                "MEASUREMENT ONLY: store new objects without SSE headers unencrypted, so a "

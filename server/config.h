@@ -27,6 +27,10 @@ struct Config {
   std::string audit_ship_prefix = "audit/";
   int audit_ship_interval_seconds = 60;
   int64_t audit_local_retention_seconds = 0;  // 0: keep local segments
+  // The lifecycle worker (server/lifecycle_worker.h).
+  int lifecycle_interval_seconds = 3600;
+  int lifecycle_day_seconds = 86400;  // tests only: a shorter lifecycle "day"
+  int lifecycle_max_deletes_per_second = 1000;
   // Measurement only (docs/security.md): new objects without SSE headers, in buckets
   // without a default, are stored unencrypted. Warned about at every start.
   bool insecure_no_encryption = false;

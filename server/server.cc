@@ -27,6 +27,7 @@
 #include "policy/identity.h"
 #include "server/audit_shipper.h"
 #include "server/kms_setup.h"
+#include "server/lifecycle_worker.h"
 #include "server/metrics_setup.h"
 #include "server/root_credentials.h"
 
@@ -156,6 +157,13 @@ absl::Status Run(const Config& config) {
     shipper.Start();
   }
 
+  LifecycleOptions lifecycle_options;
+  lifecycle_options.interval = absl::Seconds(config.lifecycle_interval_seconds);
+  lifecycle_options.day = absl::Seconds(config.lifecycle_day_seconds);
+  lifecycle_options.max_deletes_per_second = config.lifecycle_max_deletes_per_second;
+  LifecycleWorker lifecycle(lifecycle_options, objects, *audit_log, clock, metrics_registry);
+  lifecycle.Start();
+
   PrintCredentials(root);
   gateway::SetStoreUnencryptedByDefault(config.insecure_no_encryption);
   if (config.insecure_no_encryption) {
@@ -195,6 +203,7 @@ absl::Status Run(const Config& config) {
       {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
   size_t left = http->Drain(absl::Seconds(30));
   shipper.Stop();
+  lifecycle.Stop();
   Log(LogLevel::kInfo, "stopped", {{"connections_cut", absl::StrCat(left)}});
   if (left != 0) std::_Exit(0);  // Threads still hold references; do not unwind under them.
   absl::Status closed = audit_log->Close();  // signs the final chain head

@@ -188,6 +188,10 @@ absl::Status Dispatch(RequestContext& ctx, Services& s) {
     case Operation::kPutBucketOwnershipControls:
     case Operation::kDeleteBucketOwnershipControls:
       return HandlePublicAccessOperation(ctx, s);
+    case Operation::kGetBucketLifecycle:
+    case Operation::kPutBucketLifecycle:
+    case Operation::kDeleteBucketLifecycle:
+      return HandleLifecycleOperation(ctx, s);
     case Operation::kAdminListBuckets:
     case Operation::kAdminGetBucket:
     case Operation::kAdminCreateBucket:

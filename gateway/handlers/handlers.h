@@ -56,6 +56,8 @@ absl::Status HandleBucketOperation(RequestContext& ctx, Services& s);
 absl::Status HandleCorsOperation(RequestContext& ctx, Services& s);
 // ?publicAccessBlock and ?ownershipControls (public_access_handlers.cc).
 absl::Status HandlePublicAccessOperation(RequestContext& ctx, Services& s);
+// ?lifecycle (lifecycle_handlers.cc); the rules are carried out by server/lifecycle_worker.
+absl::Status HandleLifecycleOperation(RequestContext& ctx, Services& s);
 // Sets ctx.response_headers to the CORS headers when the request has an Origin that one of
 // the bucket's CORS rules allows for its method.
 void AddCorsResponseHeaders(RequestContext& ctx, Services& s);

@@ -153,6 +153,11 @@ std::string_view ActionFor(Operation op) {
     case Operation::kPutBucketCors:
     case Operation::kDeleteBucketCors:  // AWS checks the Put permission for deletes
       return "s3:PutBucketCORS";
+    case Operation::kGetBucketLifecycle:
+      return "s3:GetLifecycleConfiguration";
+    case Operation::kPutBucketLifecycle:
+    case Operation::kDeleteBucketLifecycle:  // AWS checks the Put permission for deletes
+      return "s3:PutLifecycleConfiguration";
     case Operation::kGetPublicAccessBlock:
       return "s3:GetBucketPublicAccessBlock";
     case Operation::kPutPublicAccessBlock:

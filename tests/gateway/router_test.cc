@@ -131,7 +131,7 @@ bool Implemented(std::string_view method, std::string_view path, std::string_vie
   if (sub == "retention" || sub == "legal-hold") {
     return !bucket && (method == "GET" || method == "PUT");
   }
-  if (sub == "encryption" || sub == "cors" || sub == "publicAccessBlock" ||
+  if (sub == "encryption" || sub == "cors" || sub == "publicAccessBlock" || sub == "lifecycle" ||
       sub == "ownershipControls")
     return bucket && (method == "GET" || method == "PUT" || method == "DELETE");
   return false;
@@ -228,7 +228,7 @@ TEST(RouterTest, UnsupportedSubresourcesAreNotImplementedForEveryMethod) {
   }
   // Never silently run the plain operation when a subresource is also present.
   EXPECT_EQ(RouteOf({"PUT", "/b/k", {{"tagging", ""}}, true}), Operation::kNotImplemented);
-  EXPECT_EQ(RouteOf({"GET", "/b", {{"list-type", "2"}, {"lifecycle", ""}}}),
+  EXPECT_EQ(RouteOf({"GET", "/b", {{"list-type", "2"}, {"website", ""}}}),
             Operation::kNotImplemented);
   EXPECT_EQ(RouteOf({"DELETE", "/b/k", {{"uploadId", "u"}, {"tagging", ""}}}),
             Operation::kNotImplemented);

@@ -11,4 +11,5 @@ sb_unit_test(NAME gateway_xml_test
     xml_cors_test.cc
     xml_bucket_config_test.cc
     xml_object_attributes_test.cc
+    xml_lifecycle_test.cc
   DEPS sb::gateway_xml pugixml::pugixml)
