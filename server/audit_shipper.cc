@@ -81,25 +81,12 @@ AuditShipper::AuditShipper(AuditShipperOptions options, gateway::ObjectService& 
 AuditShipper::~AuditShipper() { Stop(); }
 
 void AuditShipper::Start() {
-  thread_ = std::thread([this] {
-    absl::MutexLock lock(&mu_);
-    while (!stop_) {
-      mu_.Unlock();
-      absl::Status s = RunOnce();
-      mu_.Lock();
-      if (!s.ok()) ship_errors_.Inc();
-      mu_.AwaitWithTimeout(absl::Condition(&stop_), options_.interval);
-    }
+  thread_.Start(options_.interval, [this] {
+    if (!RunOnce().ok()) ship_errors_.Inc();
   });
 }
 
-void AuditShipper::Stop() {
-  {
-    absl::MutexLock lock(&mu_);
-    stop_ = true;
-  }
-  if (thread_.joinable()) thread_.join();
-}
+void AuditShipper::Stop() { thread_.Stop(); }
 
 absl::Status AuditShipper::RunOnce() {
   absl::MutexLock lock(&run_mu_);

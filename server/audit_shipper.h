@@ -20,6 +20,7 @@
 #include "gateway/object_service.h"
 #include "policy/audit/audit_log.h"
 #include "policy/audit/segments.h"
+#include "server/periodic_thread.h"
 
 namespace sb::server {
 
@@ -80,9 +81,7 @@ class AuditShipper {
   bool key_shipped_ ABSL_GUARDED_BY(run_mu_) = false;
   std::string last_error_ ABSL_GUARDED_BY(run_mu_);  // logged once per distinct error
 
-  absl::Mutex mu_;
-  bool stop_ ABSL_GUARDED_BY(mu_) = false;
-  std::thread thread_;
+  PeriodicThread thread_;
 };
 
 }  // namespace sb::server

@@ -41,29 +41,10 @@ LifecycleWorker::LifecycleWorker(LifecycleOptions options, gateway::ObjectServic
 LifecycleWorker::~LifecycleWorker() { Stop(); }
 
 void LifecycleWorker::Start() {
-  thread_ = std::thread([this] {
-    absl::MutexLock lock(&mu_);
-    while (!stop_) {
-      mu_.Unlock();
-      (void)RunOnce();
-      mu_.Lock();
-      mu_.AwaitWithTimeout(absl::Condition(&stop_), options_.interval);
-    }
-  });
+  thread_.Start(options_.interval, [this] { (void)RunOnce(); });  // errors are logged
 }
 
-void LifecycleWorker::Stop() {
-  {
-    absl::MutexLock lock(&mu_);
-    stop_ = true;
-  }
-  if (thread_.joinable()) thread_.join();
-}
-
-bool LifecycleWorker::Stopping() {
-  absl::MutexLock lock(&mu_);
-  return stop_;
-}
+void LifecycleWorker::Stop() { thread_.Stop(); }
 
 absl::Status LifecycleWorker::RunOnce() {
   SB_ASSIGN_OR_RETURN(std::vector<metadata::BucketRecord> buckets, objects_.meta().ListBuckets());

@@ -24,6 +24,7 @@
 #include "gateway/object_service.h"
 #include "gateway/xml/lifecycle_xml.h"
 #include "policy/audit/audit_log.h"
+#include "server/periodic_thread.h"
 
 namespace sb::server {
 
@@ -63,7 +64,7 @@ class LifecycleWorker {
   absl::Status RemoveVersion(const std::string& bucket, const metadata::ObjectRecord& version,
                              std::string_view operation);
   void Throttle();
-  bool Stopping();
+  bool Stopping() { return thread_.stopping(); }
   void Record(std::string_view operation, const std::string& bucket, const std::string& key,
               const std::string& version_id);
 
@@ -73,9 +74,7 @@ class LifecycleWorker {
   const Clock& clock_;
   metrics::Family<metrics::Counter>& actions_;
 
-  absl::Mutex mu_;
-  bool stop_ ABSL_GUARDED_BY(mu_) = false;
-  std::thread thread_;
+  PeriodicThread thread_;
   absl::Time window_start_;  // throttling (worker thread only)
   int window_count_ = 0;
 };
