@@ -184,6 +184,11 @@ absl::Status CheckPostPolicy(const PostPolicy& policy, const PostForm& form,
     } else {
       value = form.Field(cond.field);
     }
+    // ["starts-with", "$field", ""] allows any value, an absent field too (AWS; ceph/s3-tests
+    // test_sse_s3_default_post_object_authenticated_request).
+    const bool any_value =
+        cond.kind == PostPolicyCondition::Kind::kStartsWith && cond.value.empty();
+    if (value == nullptr && any_value) continue;
     if (value == nullptr || !Meets(cond, *value)) {
       return Denied(absl::StrCat("Policy Condition failed: ", cond.text));
     }

@@ -130,7 +130,7 @@ def owner_of(server, access, secret):
     return owner.get("ID", ""), owner.get("DisplayName", "")
 
 
-def write_conf(path, server, keys, owners):
+def write_conf(path, server, keys, owners, lc_day):
     host = "localhost"
     port = server.port
     sections = [f"""[DEFAULT]
@@ -147,7 +147,8 @@ iam path prefix = /s3-tests/
     for name, (access, secret) in (("main", MAIN_KEY), ("alt", keys["alt"]),
                                    ("tenant", keys["tenant"])):
         uid, display = owners[name]
-        extra = "kms_keyid = testkey-1\nkms_keyid2 = testkey-2\napi_name =\n" if name == "main" else ""
+        extra = ("kms_keyid = testkey-1\nkms_keyid2 = testkey-2\napi_name =\n"
+                 f"lc_debug_interval = {lc_day}\n") if name == "main" else ""
         extra += "tenant = testx\n" if name == "tenant" else ""
         sections.append(f"""[s3 {name}]
 display_name = {display}
@@ -232,8 +233,8 @@ def main(argv):
     os.chmod(out / "kms.key", 0o600)
     help_text = subprocess.run([str(binary_path()), "--help"],
                                capture_output=True, text=True).stdout
-    if "--lifecycle-debug-day-seconds" in help_text:
-        extra_args += ["--lifecycle-debug-day-seconds", day]
+    if "--lifecycle-day-seconds" in help_text:
+        extra_args += ["--lifecycle-day-seconds", day, "--lifecycle-interval", "1"]
     server = StrongboxServer(access_key=MAIN_KEY[0], secret_key=MAIN_KEY[1], tls=True,
                              work_dir=out / "server", extra_args=extra_args)
     server.start()
@@ -244,13 +245,15 @@ def main(argv):
         owners = {"main": owner_of(server, *MAIN_KEY), "alt": owner_of(server, *keys["alt"]),
                   "tenant": owner_of(server, *keys["tenant"])}
         conf = out / "s3tests.conf"
-        write_conf(conf, server, keys, owners)
+        write_conf(conf, server, keys, owners, day)
         env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
         env.update({"S3TEST_CONF": str(conf), "AWS_CONFIG_FILE": str(out / "aws-config"),
                     "AWS_SHARED_CREDENTIALS_FILE": str(out / "aws-credentials"),
                     "AWS_EC2_METADATA_DISABLED": "true", "PYTHONDONTWRITEBYTECODE": "1",
                     # raw-socket tests verify TLS with the default context: trust the test CA
-                    "SSL_CERT_FILE": str(server.ca_cert)})
+                    "SSL_CERT_FILE": str(server.ca_cert),
+                    # and so do the requests-based POST tests that pass no `verify`
+                    "REQUESTS_CA_BUNDLE": str(server.ca_cert)})
         junit = out / "junit.xml"
         serial = out / "junit-serial.xml"
         first = "s3tests/functional/test_s3.py::test_list_buckets_paginated"
