@@ -129,6 +129,14 @@ absl::Status GetOrHeadObject(RequestContext& ctx, Services& s, bool send_body) {
   SB_ASSIGN_OR_RETURN(std::optional<metadata::ObjectRecord> loaded, LoadForRead(ctx, s, versioned));
   if (!loaded.has_value()) return absl::OkStatus();  // the delete-marker error was sent
   metadata::ObjectRecord obj = *std::move(loaded);
+  // A part that does not exist is reported before any key problem (as S3).
+  if (const std::string* pn = ctx.req.Query("partNumber")) {
+    int64_t n = 0;
+    if (absl::SimpleAtoi(AsAbsl(*pn), &n) && n > obj.parts_size() && n <= 10000) {
+      return MakeError(absl::StatusCode::kInvalidArgument, ErrorReason::kInvalidPart,
+                       "The requested partnumber is not satisfiable");
+    }
+  }
   SB_ASSIGN_OR_RETURN(std::optional<sse::SseCKey> customer_key, CustomerKeyFromRequest(ctx, false));
   const sse::SseCKey* key = customer_key ? &*customer_key : nullptr;
   // Key problems are reported before anything else (and before a GET's status line): an
